@@ -1,0 +1,42 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
+
+.PHONY: install run test test-fast migrate demo prod check clean
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py seed_demo
+
+## Start the product: site on http://127.0.0.1:8000, a Celery worker and beat on
+## the embedded broker under var/, mail written to var/mail/.
+run: install
+	bash bin/run-dev
+
+## The whole test suite on SQLite; needs nothing but Python 3.11.
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+## The production stack on this machine (see README: gunicorn, PostgreSQL, Redis, workers, beat).
+prod: install
+	bash bin/run-prod
+
+clean:
+	rm -rf var/broker var/mail var/test*.sqlite3*

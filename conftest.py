@@ -1,0 +1,45 @@
+"""Project-wide pytest set-up.
+
+Tests run on SQLite by default and on PostgreSQL when DATABASE_URL says so.
+Browser and Celery-worker tests skip when Chromium or Redis is missing, except
+under CI=true, where a skip would hide a missing service and fails instead.
+"""
+
+import os
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip locally, fail in CI: CI must run what it claims to run."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from mentorship.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    # allauth keeps rate-limit counters in the cache; each test starts clean.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -1,0 +1,86 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.db.models import Q
+
+from programs.admin_scope import is_program_staff, program_ids
+
+from .models import JobHistoryEntry, Profile, Skill, User
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    fk_name = "user"
+    autocomplete_fields = ["supervisor", "skills_offered", "development_needs"]
+    exclude = ["photo"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    """Coordinators see the people enrolled in their programs; only superusers manage staff rights."""
+
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_staff", "is_active"]
+    search_fields = ["email", "first_name", "last_name"]
+    inlines = [ProfileInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        ("Name", {"fields": ["first_name", "last_name"]}),
+        ("Rights", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]})]
+
+    def scope_filter(self, request):
+        ids = program_ids(request)
+        return Q(pk__in=User.objects.filter(enrollments__cohort__program__in=ids).values("pk")) | Q(
+            pk__in=User.objects.filter(coordinated_programs__program__in=ids).values("pk")
+        )
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(self.scope_filter(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ["last_login", "date_joined"]
+        return ["email", "password", "is_active", "is_staff", "is_superuser", "groups", "user_permissions", "last_login", "date_joined"]
+
+    def _in_scope(self, request, obj):
+        return obj is None or request.user.is_superuser or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_module_permission(self, request):
+        return is_program_staff(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_program_staff(request) and self._in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return is_program_staff(request) and self._in_scope(request, obj)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Skill)
+class SkillAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def has_module_permission(self, request):
+        return is_program_staff(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_program_staff(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_program_staff(request)
+
+    def has_add_permission(self, request):
+        return is_program_staff(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

@@ -1,0 +1,10 @@
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+
+app = Celery("mentorship")
+# Every CELERY_* setting in settings.py configures the app.
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

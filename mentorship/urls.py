@@ -1,0 +1,27 @@
+from allauth.account.decorators import secure_admin_login
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+# The admin signs in through allauth, so its rate limits and verification apply.
+admin.autodiscover()
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Mentoring programs — coordinators"
+admin.site.site_title = "Mentoring programs"
+admin.site.index_title = "Your programs"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("programs/", include("programs.urls")),
+    path("", include("mentorship.site_urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,210 @@
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+
+from . import services
+from .admin_scope import ProgramScopedAdmin, ProgramScopedInline, is_program_staff
+from .errors import RuleViolation
+from .models import Cohort, Enrollment, EnrollmentState, MatchingMethod, Platform, Program, ProgramCoordinator
+
+
+class ProgramAdminForm(forms.ModelForm):
+    matching_methods = forms.MultipleChoiceField(
+        choices=MatchingMethod.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=Program._meta.get_field("matching_methods").help_text,
+    )
+    platforms = forms.MultipleChoiceField(
+        choices=Platform.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=Program._meta.get_field("platforms").help_text,
+    )
+
+    class Meta:
+        model = Program
+        fields = "__all__"
+
+
+class CoordinatorInline(ProgramScopedInline, admin.TabularInline):
+    model = ProgramCoordinator
+    extra = 0
+    autocomplete_fields = ["user"]
+    verbose_name = "coordinator"
+
+
+class CohortInline(ProgramScopedInline, admin.TabularInline):
+    model = Cohort
+    extra = 0
+    fields = ["name", "starts_on", "ends_on", "enrolment_opens_on", "enrolment_closes_on", "participant_cap", "is_closed"]
+    show_change_link = True
+
+
+@admin.register(Program)
+class ProgramAdmin(ProgramScopedAdmin):
+    program_path = ""
+    form = ProgramAdminForm
+    list_display = [
+        "name",
+        "short_name",
+        "max_mentees_per_mentor",
+        "max_mentors_per_mentee",
+        "duration_months",
+        "checkin_interval_months",
+        "is_active",
+    ]
+    list_filter = ["is_active", "requires_application_approval", "allows_dual_role"]
+    search_fields = ["name", "short_name", "organisation"]
+    prepopulated_fields = {"slug": ["short_name"]}
+    inlines = [CohortInline, CoordinatorInline]
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "organisation", "is_active", "summary"]}),
+        (
+            "Guidelines participants read",
+            {"fields": ["guidelines", "mentor_role", "mentee_role", "not_for", "coordinator_title", "org_unit_label"]},
+        ),
+        ("Capacity", {"fields": ["max_mentees_per_mentor", "max_mentors_per_mentee", "allows_dual_role"]}),
+        (
+            "How pairs form",
+            {
+                "fields": [
+                    "matching_methods",
+                    "pairing_description",
+                    "platforms",
+                    "excludes_supervisor_chain",
+                    "org_unit_preference",
+                    "invitation_expiry_days",
+                ]
+            },
+        ),
+        ("Enrolment", {"fields": ["requires_application_approval", "participant_cap"]}),
+        (
+            "Duration and ending",
+            {"fields": ["duration_months", "ends_with_cohort", "extendable", "early_end_after_months"]},
+        ),
+        ("Contact", {"fields": ["checkin_interval_months", "min_contact_minutes_per_month", "reschedule_notice_hours"]}),
+        (
+            "Milestones and documents",
+            {
+                "fields": [
+                    "requires_discovery_call",
+                    "requires_wrapup_call",
+                    "requires_agreement",
+                    "goals_document_name",
+                    "goals_shared_after_discovery_call",
+                ]
+            },
+        ),
+        ("Surveys", {"fields": ["sends_exit_survey", "fit_check_after_months", "evaluation_after_months"]}),
+    ]
+
+    def has_delete_permission(self, request, obj=None):
+        # Programs hold years of records; deactivate instead.
+        return request.user.is_superuser
+
+    def has_add_permission(self, request, *args):
+        return is_program_staff(request)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and not request.user.is_superuser:
+            # A coordinator who sets up a program runs it.
+            ProgramCoordinator.objects.get_or_create(program=obj, user=request.user)
+            request.user._coordinated_program_ids = None
+
+
+@admin.register(Cohort)
+class CohortAdmin(ProgramScopedAdmin):
+    list_display = ["__str__", "program", "starts_on", "ends_on", "enrolment_window", "approved", "pending", "is_closed"]
+    list_filter = ["program", "is_closed"]
+    search_fields = ["name", "program__name", "program__short_name"]
+    date_hierarchy = "starts_on"
+    list_select_related = ["program"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _approved=Count("enrollments", filter=Q(enrollments__state=EnrollmentState.APPROVED)),
+                _pending=Count("enrollments", filter=Q(enrollments__state=EnrollmentState.APPLIED)),
+            )
+        )
+
+    @admin.display(description="enrolment")
+    def enrolment_window(self, obj):
+        opens = obj.enrolment_opens_on or "now"
+        closes = obj.enrolment_closes_on or obj.ends_on
+        return f"{opens} → {closes}"
+
+    @admin.display(ordering="_approved")
+    def approved(self, obj):
+        cap = obj.effective_participant_cap
+        return f"{obj._approved} / {cap}" if cap else obj._approved
+
+    @admin.display(ordering="_pending")
+    def pending(self, obj):
+        return obj._pending
+
+
+def _bulk(service, verb):
+    def action(modeladmin, request, queryset):
+        done, refused = 0, []
+        for enrollment in queryset.select_related("user", "cohort__program").order_by("applied_at", "pk"):
+            try:
+                service(enrollment=enrollment, by=request.user)
+                done += 1
+            except RuleViolation as error:
+                refused.append(f"{enrollment.user}: {error.message}")
+        if done:
+            messages.success(request, f"{verb.capitalize()} {done} enrolment(s).")
+        for line in refused:
+            messages.error(request, line)
+
+    action.__name__ = f"{verb}_selected"
+    action.short_description = f"{verb.capitalize()} selected enrolments"
+    return action
+
+
+@admin.register(Enrollment)
+class EnrollmentAdmin(ProgramScopedAdmin):
+    program_path = "cohort__program"
+    list_display = ["user", "role", "cohort", "state", "platform_preference", "applied_at", "decided_at"]
+    list_filter = ["state", "role", "cohort__program", "cohort"]
+    search_fields = ["user__email", "user__first_name", "user__last_name"]
+    list_select_related = ["user", "cohort__program"]
+    date_hierarchy = "applied_at"
+    autocomplete_fields = ["user"]
+    readonly_fields = ["decided_at", "decided_by"]
+    actions = [
+        _bulk(services.enrollment_approve, "approved"),
+        _bulk(services.enrollment_waitlist, "waitlisted"),
+        _bulk(services.enrollment_decline, "declined"),
+        _bulk(services.enrollment_withdraw, "withdrew"),
+    ]
+    fieldsets = [
+        (None, {"fields": ["user", "cohort", "role", "state"]}),
+        ("Application", {"fields": ["motivation", "needs", "challenges", "strengths", "areas_for_improvement", "platform_preference"]}),
+        ("Decision", {"fields": ["decided_at", "decided_by", "decision_note"]}),
+    ]
+
+    def save_model(self, request, obj, form, change):
+        # State changes go through the services so the cap and window hold here too.
+        if change and "state" in form.changed_data:
+            new_state = obj.state
+            original = Enrollment.objects.get(pk=obj.pk)
+            obj.state = original.state
+            super().save_model(request, obj, form, change)
+            transitions = {
+                EnrollmentState.APPROVED: services.enrollment_approve,
+                EnrollmentState.WAITLISTED: services.enrollment_waitlist,
+                EnrollmentState.DECLINED: services.enrollment_decline,
+                EnrollmentState.WITHDRAWN: services.enrollment_withdraw,
+            }
+            try:
+                transitions[new_state](enrollment=obj, by=request.user)
+            except (RuleViolation, KeyError) as error:
+                messages.error(request, getattr(error, "message", "That change of state is not possible."))
+            return
+        super().save_model(request, obj, form, change)

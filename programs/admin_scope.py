@@ -1,0 +1,105 @@
+"""Coordinators see and change only their own programs' data in the admin.
+
+Every ModelAdmin of program data derives from ProgramScopedAdmin and names the
+lookup path from its model to Program (`program_path`). The queryset, the object
+permissions (change pages, history, delete), autocomplete (which goes through
+the target admin's queryset) and foreign-key choices all follow from it, so a
+coordinator of another program gets a 404 or an empty list, never the data.
+Superusers see everything.
+"""
+
+from django.contrib import admin
+from django.db.models import Q
+from simple_history.admin import SimpleHistoryAdmin
+
+from .selectors import coordinated_program_ids
+
+
+def program_ids(request) -> set[int]:
+    return coordinated_program_ids(user=request.user)
+
+
+def is_program_staff(request) -> bool:
+    user = request.user
+    return user.is_active and user.is_staff and (user.is_superuser or bool(program_ids(request)))
+
+
+class ProgramScopedMixin:
+    # Lookup from this model to Program, e.g. "cohort__program"; "" for Program itself.
+    program_path: str = "program"
+
+    def scope_filter(self, request) -> Q:
+        ids = program_ids(request)
+        return Q(pk__in=ids) if not self.program_path else Q(**{f"{self.program_path}__in": ids})
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(self.scope_filter(request))
+
+    def _in_scope(self, request, obj) -> bool:
+        if obj is None or request.user.is_superuser:
+            return True
+        return self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_module_permission(self, request):
+        return is_program_staff(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_program_staff(request) and self._in_scope(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return is_program_staff(request) and self._in_scope(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_program_staff(request) and self._in_scope(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return is_program_staff(request)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and not request.user.is_superuser:
+            field.queryset = scope_related_queryset(field.queryset, request)
+        return field
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and not request.user.is_superuser:
+            field.queryset = scope_related_queryset(field.queryset, request)
+        return field
+
+
+def scope_related_queryset(queryset, request):
+    """Limit choices of a related field to the coordinator's programs."""
+    model_admin = admin.site._registry.get(queryset.model)
+    if isinstance(model_admin, ProgramScopedMixin) or hasattr(model_admin, "scope_filter"):
+        return queryset.filter(model_admin.scope_filter(request))
+    return queryset
+
+
+class ProgramScopedAdmin(ProgramScopedMixin, SimpleHistoryAdmin):
+    list_per_page = 50
+
+
+class ProgramScopedInline:
+    """Inlines follow their parent's scope; related choices are limited the same way."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is not None and not request.user.is_superuser:
+            field.queryset = scope_related_queryset(field.queryset, request)
+        return field
+
+    def has_view_permission(self, request, obj=None):
+        return is_program_staff(request)
+
+    def has_change_permission(self, request, obj=None):
+        return is_program_staff(request)
+
+    def has_add_permission(self, request, obj=None):
+        return is_program_staff(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return is_program_staff(request)

@@ -1,0 +1,399 @@
+"""Programs, their rules as data, cohorts, enrolment and coordinators.
+
+Every rule a program follows is a field here, grouped in the admin, so a
+coordinator can set up a new program without code. The help texts quote where
+each of the five seeded programs takes its value from (see PROGRAMS.md).
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+
+class MatchingMethod(models.TextChoices):
+    SELF_SELECTION = "self_selection", "Self-selection (the mentee invites a mentor)"
+    AUTO = "auto", "Auto-matching (the system proposes pairs)"
+    THIRD_PARTY = "third_party", "Third-party / committee / sponsors pair people"
+
+
+class Platform(models.TextChoices):
+    SENIOR_TO_JUNIOR = "senior_to_junior", "Senior-to-Junior"
+    PEER_TO_PEER = "peer_to_peer", "Peer-to-Peer"
+
+
+class OrgUnitPreference(models.TextChoices):
+    ANY = "any", "No preference"
+    SAME = "same", "Prefer the same organisation unit"
+    DIFFERENT = "different", "Prefer a different organisation unit"
+
+
+def _validate_choice_list(value, choices) -> None:
+    allowed = set(choices.values)
+    if not isinstance(value, list) or not set(value) <= allowed:
+        raise ValidationError(f"Choose from: {', '.join(sorted(allowed))}.")
+
+
+def validate_matching_methods(value) -> None:
+    _validate_choice_list(value, MatchingMethod)
+
+
+def validate_platforms(value) -> None:
+    _validate_choice_list(value, Platform)
+
+
+class Program(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=40, unique=True, help_text="Shown in menus, e.g. “AAHPM”.")
+    slug = models.SlugField(max_length=60, unique=True)
+    organisation = models.CharField(max_length=200, blank=True)
+    summary = models.TextField(blank=True, help_text="One paragraph: what the program is for.")
+    guidelines = models.TextField(blank=True, help_text="The program's guidelines, shown to every participant.")
+    mentor_role = models.TextField(blank=True, help_text="What is expected of a mentor.")
+    mentee_role = models.TextField(blank=True, help_text="What is expected of a mentee.")
+    not_for = models.TextField(
+        blank=True,
+        help_text="What the program is not (AAHPM: mentees may not ask their mentor for a job; "
+        "HPMSNJ: not a recruitment tool; KY: not employment placement).",
+    )
+    coordinator_title = models.CharField(
+        max_length=100,
+        default="program coordinator",
+        help_text="Who runs pairing here: “AAHPM staff”, “mentorship committee”, “OPDIV coordinator”, "
+        "“Connections Sponsors”.",
+    )
+    org_unit_label = models.CharField(
+        max_length=60, default="Organisation unit", help_text="What the organisation unit is called (HHS: “OPDIV”)."
+    )
+
+    # Capacity
+    max_mentees_per_mentor = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+        help_text="Active mentorships a mentor may hold. AAHPM: “Mentors may not take on more than two mentees "
+        "at a time.” HHS: “Mentors may participate in up to 5 mentoring relationships at one time.” "
+        "Others are silent: 1.",
+    )
+    max_mentors_per_mentee = models.PositiveSmallIntegerField(
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text="Active mentorships a mentee may hold. AAHPM: “Mentees may only have one mentor at a time.” "
+        "HHS: “Mentees may have only one mentor during the one-year program.”",
+    )
+    allows_dual_role = models.BooleanField(
+        default=False,
+        help_text="One person may be mentor and mentee at once. HHS: “participants can serve simultaneously as a "
+        "mentor and mentee”. WTAP pairs a more skilled with a less skilled worker: no.",
+    )
+
+    # Matching
+    matching_methods = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_matching_methods],
+        help_text="How pairs form. AAHPM: mentees “must invite a person to be their mentor”. HHS: auto-matching, "
+        "self-selection and third-party matching. HPMSNJ: the committee pairs. KY: sponsors match. "
+        "WTAP: the program pairs.",
+    )
+    pairing_description = models.TextField(
+        blank=True,
+        help_text="Shown where mentees cannot invite: how pairs are formed in this program.",
+    )
+    platforms = models.JSONField(
+        default=list,
+        blank=True,
+        validators=[validate_platforms],
+        help_text="HHS: “Senior-to-Junior … paired with a mentor of senior career level; Peer-to-Peer … a mentor "
+        "of equivalent career level.” Empty: no platforms.",
+    )
+    excludes_supervisor_chain = models.BooleanField(
+        default=False,
+        help_text="KY: “Mentor shall not be the mentee’s first or second-line supervisor.”",
+    )
+    org_unit_preference = models.CharField(
+        max_length=10,
+        choices=OrgUnitPreference.choices,
+        default=OrgUnitPreference.ANY,
+        help_text="HHS allows pairs within the home OPDIV or across OPDIVs.",
+    )
+    invitation_expiry_days = models.PositiveSmallIntegerField(
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text="Pending invitations expire after this many days (the documents are silent: 10).",
+    )
+
+    # Enrolment
+    requires_application_approval = models.BooleanField(
+        default=False,
+        help_text="KY: “submit a Connections application to the Connections Sponsors for approval during open "
+        "enrollment period”.",
+    )
+    participant_cap = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Most approved participants per cohort; empty = no cap. KY: “The Connections Sponsors may "
+        "initiate a cap on the number of participants in any given program year.”",
+    )
+
+    # Duration and ending
+    duration_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="Planned length. HPMSNJ and HHS: one year (12). WTAP: “will last for three years” (36). "
+        "Empty = agreed per pair (AAHPM: “during the discovery call … the duration of their mentoring "
+        "relationship”) or, with the next box, the end of the program year.",
+    )
+    ends_with_cohort = models.BooleanField(
+        default=False,
+        help_text="Mentorships end with the cohort's program year. KY: “participation year which will begin "
+        "annually in January and conclude in December”.",
+    )
+    extendable = models.BooleanField(
+        default=False,
+        help_text="A pair may extend past the planned end. HPMSNJ: “can expand beyond one year”. HHS: “may "
+        "choose to remain in the same mentoring relationship”. WTAP: “continue for another agreed upon time "
+        "period”.",
+    )
+    early_end_after_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Earliest month either partner may end the mentorship. HHS: “not working … after 3 months, "
+        "either partner may terminate”. Empty = any time (WTAP: “no-fault termination”).",
+    )
+
+    # Contact
+    checkin_interval_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="1 = monthly, 3 = quarterly. AAHPM: “a scheduled phone call … at least once a month”. "
+        "KY: “at least monthly”. HPMSNJ: “at least quarterly check-in calls”.",
+    )
+    min_contact_minutes_per_month = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="KY: “at least one contact hour each month” (60). HPMSNJ: “about 1-2 hours per month” (60).",
+    )
+    reschedule_notice_hours = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="AAHPM: “We recommend you give 48 hours' notice and reschedule the missed call ASAP.”",
+    )
+
+    # Milestones and documents
+    requires_discovery_call = models.BooleanField(
+        default=False, help_text="AAHPM: “Both mentors and mentees must have a discovery call”."
+    )
+    requires_wrapup_call = models.BooleanField(
+        default=False,
+        help_text="AAHPM: “a wrap-up call, to make sure that the goals and expectations of the mentees were met”.",
+    )
+    requires_agreement = models.BooleanField(
+        default=False,
+        help_text="HHS: “Establish mentoring agreements that outline the terms of the relationship.” "
+        "WTAP: the Mentoring Agreement Form, signed by both.",
+    )
+    goals_document_name = models.CharField(
+        max_length=100,
+        default="Goals",
+        help_text="AAHPM: Mentoring Worksheet. HHS: IDP. KY: Connections Development Plan.",
+    )
+    goals_shared_after_discovery_call = models.BooleanField(
+        default=False,
+        help_text="AAHPM: “This worksheet or any notes should be shared to the Mentors after the discovery call.”",
+    )
+
+    # Surveys
+    sends_exit_survey = models.BooleanField(
+        default=False,
+        help_text="AAHPM: “Once the mentoring relationship has ended, Mentors [and Mentees] are asked to "
+        "complete an exit survey.”",
+    )
+    fit_check_after_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="KY: “After the first three months, a questionnaire will be sent to both parties to gauge if "
+        "their mentoring match is a good fit”.",
+    )
+    evaluation_after_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="KY: “After one year, an evaluation form will be sent to both participants” (12). "
+        "WTAP: “After an initial period, the relations will be evaluated”.",
+    )
+
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_mentees_per_mentor__gte=1) & Q(max_mentors_per_mentee__gte=1),
+                name="program_caps_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programs:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.duration_months and self.ends_with_cohort:
+            raise ValidationError(
+                {"ends_with_cohort": "Choose either a duration in months or “ends with the program year”, not both."}
+            )
+        if self.early_end_after_months and self.duration_months and self.early_end_after_months > self.duration_months:
+            raise ValidationError({"early_end_after_months": "Cannot be later than the planned duration."})
+
+    @property
+    def allows_self_selection(self) -> bool:
+        return MatchingMethod.SELF_SELECTION in self.matching_methods
+
+    @property
+    def allows_auto_matching(self) -> bool:
+        return MatchingMethod.AUTO in self.matching_methods
+
+    @property
+    def allows_third_party_matching(self) -> bool:
+        return MatchingMethod.THIRD_PARTY in self.matching_methods
+
+    def get_matching_methods_display(self) -> list[str]:
+        labels = dict(MatchingMethod.choices)
+        return [labels[m] for m in self.matching_methods if m in labels]
+
+    def get_platforms_display(self) -> list[str]:
+        labels = dict(Platform.choices)
+        return [labels[p] for p in self.platforms if p in labels]
+
+    def cadence_display(self) -> str:
+        months = self.checkin_interval_months
+        if not months:
+            return "as agreed by the pair"
+        return {1: "monthly", 3: "quarterly", 12: "yearly"}.get(months, f"every {months} months")
+
+
+class Cohort(models.Model):
+    """One program year or intake: the frame enrolment, matching and reporting use."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(max_length=100, help_text="e.g. “2026” or “Spring 2026”.")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    enrolment_opens_on = models.DateField(null=True, blank=True, help_text="Empty: open now.")
+    enrolment_closes_on = models.DateField(null=True, blank=True, help_text="Empty: open until the cohort ends.")
+    is_closed = models.BooleanField(
+        default=False, help_text="A closed cohort takes no enrolments and no new pairs."
+    )
+    participant_cap = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Overrides the program's participant cap for this cohort."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["program__name", "-starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="cohort_unique_name_per_program"),
+            models.CheckConstraint(condition=Q(ends_on__gt=models.F("starts_on")), name="cohort_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.program.short_name} {self.name}"
+
+    def clean(self):
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            raise ValidationError({"ends_on": "The cohort must end after it starts."})
+        if self.enrolment_opens_on and self.enrolment_closes_on and self.enrolment_closes_on < self.enrolment_opens_on:
+            raise ValidationError({"enrolment_closes_on": "Enrolment must close after it opens."})
+
+    @property
+    def effective_participant_cap(self) -> int | None:
+        return self.participant_cap if self.participant_cap is not None else self.program.participant_cap
+
+    def is_open_for_pairs(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return not self.is_closed and today <= self.ends_on
+
+    def enrolment_is_open(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        if not self.is_open_for_pairs(today):
+            return False
+        if self.enrolment_opens_on and today < self.enrolment_opens_on:
+            return False
+        closes = self.enrolment_closes_on or self.ends_on
+        return today <= closes
+
+
+class Role(models.TextChoices):
+    MENTOR = "mentor", "Mentor"
+    MENTEE = "mentee", "Mentee"
+
+
+class EnrollmentState(models.TextChoices):
+    APPLIED = "applied", "Applied"
+    APPROVED = "approved", "Approved"
+    WAITLISTED = "waitlisted", "Waitlisted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Enrollment(models.Model):
+    """A person's place in a cohort as mentor or mentee, with their application."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="enrollments")
+    role = models.CharField(max_length=10, choices=Role.choices)
+    state = models.CharField(max_length=12, choices=EnrollmentState.choices, default=EnrollmentState.APPLIED)
+    # KY: needs, challenges, strengths, areas for improvement; HHS: platform preference.
+    needs = models.TextField(blank=True)
+    challenges = models.TextField(blank=True)
+    strengths = models.TextField(blank=True)
+    areas_for_improvement = models.TextField(blank=True)
+    platform_preference = models.CharField(max_length=20, choices=Platform.choices, blank=True)
+    motivation = models.TextField(blank=True, help_text="Why the person wants to take part.")
+    applied_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-applied_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "cohort", "role"], name="enrollment_once_per_role"),
+        ]
+        indexes = [models.Index(fields=["cohort", "role", "state"])]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_role_display()} in {self.cohort}"
+
+    @property
+    def program(self) -> Program:
+        return self.cohort.program
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == EnrollmentState.APPROVED
+
+
+class ProgramCoordinator(models.Model):
+    """Who runs a program: they see and change only their programs in the admin."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="coordinator_links")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinated_programs")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["program", "user"], name="coordinator_once_per_program")]
+
+    def __str__(self):
+        return f"{self.user} coordinates {self.program.short_name}"

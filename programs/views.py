@@ -1,0 +1,85 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from . import selectors, services
+from .errors import RuleViolation
+from .forms import EnrollmentForm
+from .models import Enrollment, EnrollmentState, Role
+
+
+@login_required
+def program_list(request):
+    programs = selectors.program_list_for_user(user=request.user)
+    mine = {e.cohort.program_id for e in selectors.enrollments_for_user(user=request.user)}
+    return render(request, "programs/program_list.html", {"programs": programs, "mine": mine})
+
+
+@login_required
+def program_detail(request, slug):
+    program = selectors.program_get(slug=slug)
+    today = timezone.localdate()
+    cohorts = list(program.cohorts.filter(ends_on__gte=today, is_closed=False).order_by("starts_on"))
+    enrollments = {
+        (e.cohort_id, e.role): e
+        for e in Enrollment.objects.filter(user=request.user, cohort__program=program).select_related("cohort")
+    }
+    rows = []
+    for cohort in cohorts:
+        rows.append(
+            {
+                "cohort": cohort,
+                "open": cohort.enrolment_is_open(today),
+                "mine": [enrollments.get((cohort.pk, role)) for role in (Role.MENTOR, Role.MENTEE)],
+            }
+        )
+    return render(
+        request,
+        "programs/program_detail.html",
+        {"program": program, "cohort_rows": rows, "roles": Role, "enrollments": list(enrollments.values())},
+    )
+
+
+@login_required
+def enroll(request, slug, cohort_pk, role):
+    program = selectors.program_get(slug=slug)
+    cohort = selectors.cohort_get_open(program=program, pk=cohort_pk)
+    if role not in Role.values:
+        raise Http404("No such role.")
+    form = EnrollmentForm(request.POST or None, program=program, role=role)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enrollment = services.enrollment_apply(user=request.user, cohort=cohort, role=role, **form.cleaned_data)
+        except RuleViolation as error:
+            form.add_error(None, error.message)
+        else:
+            if enrollment.state == EnrollmentState.APPLIED:
+                messages.success(
+                    request,
+                    f"Your application to {cohort} is with the {program.coordinator_title}; you will hear by email.",
+                )
+            elif enrollment.state == EnrollmentState.WAITLISTED:
+                messages.info(request, f"{cohort} is full; you are on the waitlist and move up when a place frees.")
+            else:
+                messages.success(request, f"You are enrolled in {cohort} as a {enrollment.get_role_display().lower()}.")
+            return redirect(program.get_absolute_url())
+    return render(
+        request,
+        "programs/enroll_form.html",
+        {"program": program, "cohort": cohort, "role": Role(role), "form": form},
+    )
+
+
+@login_required
+@require_POST
+def withdraw(request, pk):
+    try:
+        enrollment = Enrollment.objects.select_related("cohort__program").get(pk=pk, user=request.user)
+    except Enrollment.DoesNotExist:
+        raise Http404("No such enrolment.")
+    services.enrollment_withdraw(enrollment=enrollment, by=request.user)
+    messages.success(request, f"You have withdrawn from {enrollment.cohort}.")
+    return redirect(enrollment.cohort.program.get_absolute_url())
