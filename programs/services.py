@@ -94,7 +94,11 @@ def enrollment_apply(
             raise RuleViolation(PLATFORM_REQUIRED.format(program=program.short_name, choices=choices), code="platform")
         if platform_preference not in program.platforms:
             raise RuleViolation(
-                PLATFORM_NOT_OFFERED.format(program=program.short_name, platform=Platform(platform_preference).label),
+                PLATFORM_NOT_OFFERED.format(
+                    program=program.short_name,
+                    # A value outside the choices comes from a crafted request: name it as sent.
+                    platform=dict(Platform.choices).get(platform_preference, platform_preference),
+                ),
                 code="platform",
             )
     elif role == Role.MENTOR:
@@ -179,7 +183,9 @@ def enrollment_withdraw(*, enrollment: Enrollment, by=None, note: str = "") -> E
             cohort.enrollments.filter(state=EnrollmentState.WAITLISTED).order_by("applied_at", "pk").first()
         )
         if next_in_line and not _cap_reached(cohort):
-            _decide(next_in_line, state=EnrollmentState.APPROVED, by=by, note="Moved up from the waitlist.")
+            # Nobody decided this place: it moved up by itself. Recording `by` would
+            # name the person who withdrew as the one who approved someone else.
+            _decide(next_in_line, state=EnrollmentState.APPROVED, by=None, note="Moved up from the waitlist.")
     return enrollment
 
 
