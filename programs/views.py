@@ -49,7 +49,8 @@ def enroll(request, slug, cohort_pk, role):
     cohort = selectors.cohort_get_open(program=program, pk=cohort_pk)
     if role not in Role.values:
         raise Http404("No such role.")
-    form = EnrollmentForm(request.POST or None, program=program, role=role)
+    # Bound on every POST, even an empty one: AAHPM's form has only optional fields.
+    form = EnrollmentForm(request.POST if request.method == "POST" else None, program=program, role=role)
     if request.method == "POST" and form.is_valid():
         try:
             enrollment = services.enrollment_apply(user=request.user, cohort=cohort, role=role, **form.cleaned_data)
