@@ -118,3 +118,69 @@ class JobHistoryForm(forms.ModelForm):
 JobHistoryFormSet = forms.inlineformset_factory(
     Profile, JobHistoryEntry, form=JobHistoryForm, extra=1, can_delete=True, max_num=20
 )
+
+
+class DirectoryFilterForm(forms.Form):
+    """GET filters of the mentor directory; every value is in the URL, so a search can be bookmarked."""
+
+    q = forms.CharField(required=False, max_length=100, label="Name")
+    skill = forms.ModelMultipleChoiceField(queryset=Skill.objects.none(), required=False, label="Skills offered")
+    unit = forms.CharField(required=False, max_length=80)
+    near = forms.CharField(required=False, max_length=120, label="Near", help_text="A city, e.g. “Atlanta, GA”.")
+    within = forms.IntegerField(required=False, min_value=1, max_value=5000, label="Within")
+    distance_unit = forms.ChoiceField(choices=[("km", "km"), ("mi", "miles")], required=False, initial="km")
+    level = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any career level"), ("senior_to_junior", "More senior than me"), ("peer_to_peer", "Same level as me")],
+        label="Career level",
+    )
+    free = forms.BooleanField(required=False, label="Has a free place")
+
+    def __init__(self, *args, units: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["skill"].queryset = Skill.objects.order_by("name")
+        self.fields["unit"].widget = forms.Select(choices=[("", "Any")] + [(u, u) for u in units])
+        for name in ("q", "near"):
+            self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
+        self.fields["within"].widget.attrs.update({"class": "form-control", "placeholder": "50"})
+        for name in ("unit", "level", "distance_unit"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["free"].widget.attrs["class"] = "form-check-input"
+        self.fields["skill"].widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
+        self.fields["skill"].widget.choices = self.fields["skill"].choices
+
+
+class InvitationForm(forms.Form):
+    message = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        min_length=10,
+        label="What would you like to work on?",
+        help_text="Your goals and what you hope this mentor can help with. The mentor reads this first.",
+    )
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        label="Reason (optional, the mentee sees it)",
+    )
+
+
+class EndMentorshipForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[("completed", "We completed the mentorship"), ("ended_early", "End it early")],
+        widget=forms.RadioSelect,
+        initial="completed",
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Reason or summary")
+
+
+class DurationForm(forms.Form):
+    months = forms.IntegerField(min_value=1, max_value=60, label="Agreed duration (months)")
+
+
+class ExtendForm(forms.Form):
+    months = forms.IntegerField(min_value=1, max_value=36, initial=6, label="Extend by (months)")

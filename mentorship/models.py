@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
 
 
 class UserManager(BaseUserManager):
@@ -152,3 +153,252 @@ class JobHistoryEntry(models.Model):
 
     def __str__(self):
         return f"{self.title}, {self.organisation}" if self.organisation else self.title
+
+
+# ---------------------------------------------------------------------------
+# Invitations and mentorships
+# ---------------------------------------------------------------------------
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    EXPIRED = "expired", "Expired"
+
+
+class InvitationSource(models.TextChoices):
+    DIRECTORY = "directory", "Mentor directory"
+    SUGGESTION = "suggestion", "Suggested mentor"
+    SHORTLIST = "shortlist", "Coordinator's shortlist"
+
+
+class Invitation(models.Model):
+    """A mentee asks a mentor; pending until accepted, declined, withdrawn or expired."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="invitations")
+    cohort = models.ForeignKey("programs.Cohort", on_delete=models.CASCADE, related_name="invitations")
+    mentee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations_sent")
+    mentor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations_received")
+    message = models.TextField(help_text="What the mentee wants to work on.")
+    source = models.CharField(max_length=12, choices=InvitationSource.choices, default=InvitationSource.DIRECTORY)
+    state = models.CharField(max_length=10, choices=InvitationState.choices, default=InvitationState.PENDING)
+    decline_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    responded_at = models.DateTimeField(null=True, blank=True)
+    expiry_reminder_sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "mentee", "mentor"],
+                condition=Q(state="pending"),
+                name="invitation_one_pending_per_pair",
+            ),
+            models.CheckConstraint(condition=~Q(mentee=models.F("mentor")), name="invitation_not_to_self"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "expires_at"]),
+            models.Index(fields=["mentor", "state"]),
+            models.Index(fields=["mentee", "state"]),
+        ]
+
+    def __str__(self):
+        return f"{self.mentee} → {self.mentor} ({self.get_state_display()})"
+
+    def get_absolute_url(self):
+        return reverse("mentorship:invitation", kwargs={"pk": self.pk})
+
+
+class MentorshipState(models.TextChoices):
+    ACTIVE = "active", "Active"
+    COMPLETED = "completed", "Completed"
+    ENDED_EARLY = "ended_early", "Ended early"
+
+
+class MentorshipOrigin(models.TextChoices):
+    INVITATION = "invitation", "Invitation accepted"
+    AUTO_MATCH = "auto_match", "Auto-matching"
+    COORDINATOR = "coordinator", "Paired by the coordinator"
+
+
+class Mentorship(models.Model):
+    """The relationship. Caps hold in the service under a lock; the slot columns
+    are the database's backstop: an active mentorship takes one of the mentor's
+    numbered places (and one of the mentee's), and two active mentorships can
+    never share a place, so concurrent accepts cannot overfill a mentor."""
+
+    program = models.ForeignKey("programs.Program", on_delete=models.PROTECT, related_name="mentorships")
+    cohort = models.ForeignKey("programs.Cohort", on_delete=models.PROTECT, related_name="mentorships")
+    mentor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="mentorships_as_mentor")
+    mentee = models.ForeignKey(User, on_delete=models.PROTECT, related_name="mentorships_as_mentee")
+    state = models.CharField(max_length=12, choices=MentorshipState.choices, default=MentorshipState.ACTIVE)
+    origin = models.CharField(max_length=12, choices=MentorshipOrigin.choices, default=MentorshipOrigin.INVITATION)
+    invitation = models.OneToOneField(
+        Invitation, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentorship"
+    )
+    mentor_slot = models.PositiveSmallIntegerField()
+    mentee_slot = models.PositiveSmallIntegerField()
+    started_on = models.DateField()
+    planned_end_on = models.DateField(
+        null=True, blank=True, help_text="Empty where the pair agrees the duration (AAHPM: at the discovery call)."
+    )
+    agreed_duration_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    extended_count = models.PositiveSmallIntegerField(default=0)
+    ended_on = models.DateField(null=True, blank=True)
+    end_reason = models.TextField(blank=True)
+    ended_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    override_reason = models.TextField(
+        blank=True, help_text="Why a coordinator paired these two against a soft rule."
+    )
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    goals_shared_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the mentee shared the goals document with the mentor."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-started_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["program", "mentor", "mentor_slot"],
+                condition=Q(state="active"),
+                name="mentorship_mentor_slot_free",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "mentee", "mentee_slot"],
+                condition=Q(state="active"),
+                name="mentorship_mentee_slot_free",
+            ),
+            models.UniqueConstraint(
+                fields=["program", "mentor", "mentee"],
+                condition=Q(state="active"),
+                name="mentorship_one_active_per_pair",
+            ),
+            models.CheckConstraint(condition=~Q(mentee=models.F("mentor")), name="mentorship_not_with_self"),
+            models.CheckConstraint(
+                condition=Q(mentor_slot__gte=1, mentor_slot__lte=50, mentee_slot__gte=1, mentee_slot__lte=10),
+                name="mentorship_slots_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(state="active", ended_on__isnull=True) | (~Q(state="active") & Q(ended_on__isnull=False)),
+                name="mentorship_end_date_matches_state",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["program", "state"]),
+            models.Index(fields=["mentor", "state"]),
+            models.Index(fields=["mentee", "state"]),
+        ]
+
+    def __str__(self):
+        return f"{self.mentor} mentors {self.mentee} ({self.program.short_name})"
+
+    def get_absolute_url(self):
+        return reverse("mentorship:mentorship", kwargs={"pk": self.pk})
+
+    @property
+    def is_active(self) -> bool:
+        return self.state == MentorshipState.ACTIVE
+
+    def partner_of(self, user) -> User:
+        return self.mentee if user.pk == self.mentor_id else self.mentor
+
+    def role_of(self, user) -> str | None:
+        if user.pk == self.mentor_id:
+            return "mentor"
+        if user.pk == self.mentee_id:
+            return "mentee"
+        return None
+
+
+class Notification(models.Model):
+    """What a person is told on the site; the same row records that its email went out."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    url = models.CharField(max_length=300, blank=True)
+    essential = models.BooleanField(default=True, help_text="Essential mail ignores the person's email frequency.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self):
+        return self.subject
+
+
+# ---------------------------------------------------------------------------
+# Meetings and calls
+# ---------------------------------------------------------------------------
+
+
+class MeetingKind(models.TextChoices):
+    DISCOVERY = "discovery", "Discovery call"
+    CHECKIN = "checkin", "Check-in"
+    WRAPUP = "wrapup", "Wrap-up call"
+    OTHER = "other", "Other"
+
+
+class MeetingMode(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    PHONE = "phone", "Phone"
+    VIDEO = "video", "Video"
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Meeting(models.Model):
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(max_length=10, choices=MeetingKind.choices, default=MeetingKind.CHECKIN)
+    mode = models.CharField(max_length=10, choices=MeetingMode.choices, default=MeetingMode.VIDEO)
+    status = models.CharField(max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
+    starts_at = models.DateTimeField()
+    duration_minutes = models.PositiveSmallIntegerField()
+    location = models.CharField(max_length=200, blank=True, help_text="Address, phone number or video link.")
+    shared_notes = models.TextField(blank=True, help_text="Both partners see these notes.")
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    rescheduled_count = models.PositiveSmallIntegerField(default=0)
+    last_change_notice_hours = models.FloatField(
+        null=True, blank=True, help_text="Hours of notice given at the last reschedule or cancellation."
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    uid = models.CharField(max_length=64, unique=True, help_text="Stable calendar identifier.")
+
+    class Meta:
+        ordering = ["-starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__gte=1, duration_minutes__lte=1440), name="meeting_duration_sane"
+            ),
+        ]
+        indexes = [models.Index(fields=["mentorship", "status", "starts_at"]), models.Index(fields=["status", "starts_at"])]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on {self.starts_at:%Y-%m-%d}"
+
+
+class MeetingPrivateNote(models.Model):
+    """A note only its author ever sees — not the partner, not the coordinator."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="private_notes")
+    author = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["meeting", "author"], name="one_private_note_per_author")]

@@ -1,12 +1,27 @@
 """Reads of the core domain; the *_get_for_user helpers fetch and authorise at once."""
 
-from django.db.models import Prefetch, QuerySet
-from django.http import Http404
+import dataclasses
 
-from programs.models import Enrollment, EnrollmentState
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin, Sqrt
+from django.http import Http404
+from django.utils import timezone
+
+from programs.models import Enrollment, EnrollmentState, Program, Role
 from programs.selectors import coordinated_program_ids
 
-from .models import JobHistoryEntry, Profile, User
+from .models import Invitation, InvitationState, JobHistoryEntry, Mentorship, MentorshipState, Profile, User
 
 LIVE = (EnrollmentState.APPLIED, EnrollmentState.APPROVED, EnrollmentState.WAITLISTED)
 
@@ -37,3 +52,186 @@ def profile_with_details(*, user: User) -> Profile:
         .prefetch_related("skills_offered", "development_needs", Prefetch("job_history", queryset=JobHistoryEntry.objects.all()))
         .get(user=user)
     )
+
+
+# ---------------------------------------------------------------------------
+# Directory, invitations, mentorships
+# ---------------------------------------------------------------------------
+
+KM_PER_MILE = 1.609344
+
+
+@dataclasses.dataclass
+class DirectoryFilters:
+    q: str = ""
+    skills: list = dataclasses.field(default_factory=list)
+    unit: str = ""
+    near: tuple[float, float] | None = None
+    within_km: float | None = None
+    level: str = ""  # "senior_to_junior" | "peer_to_peer" | ""
+    free_only: bool = False
+
+
+def approved_mentee_enrollment(*, user, program: Program) -> Enrollment | None:
+    return (
+        Enrollment.objects.filter(user=user, cohort__program=program, role=Role.MENTEE, state=EnrollmentState.APPROVED)
+        .select_related("cohort")
+        .order_by("-cohort__starts_on")
+        .first()
+    )
+
+
+def directory_access(*, user, program: Program) -> Enrollment | None:
+    """Approved mentees of the program and its coordinators may browse its mentors."""
+    enrollment = approved_mentee_enrollment(user=user, program=program)
+    if enrollment is None and program.pk not in coordinated_program_ids(user=user):
+        raise Http404("You are not a mentee in this program.")
+    return enrollment
+
+
+def mentor_pool(*, program: Program) -> QuerySet[User]:
+    """Approved mentors of the program's running cohorts, each once."""
+    today = timezone.localdate()
+    mentor_ids = Enrollment.objects.filter(
+        cohort__program=program,
+        cohort__is_closed=False,
+        cohort__ends_on__gte=today,
+        role=Role.MENTOR,
+        state=EnrollmentState.APPROVED,
+    ).values("user_id")
+    return User.objects.filter(pk__in=mentor_ids, is_active=True)
+
+
+def with_active_count(queryset: QuerySet[User], program: Program) -> QuerySet[User]:
+    active = (
+        Mentorship.objects.filter(program=program, mentor=OuterRef("pk"), state=MentorshipState.ACTIVE)
+        .order_by()
+        .values("mentor")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(active_count=Coalesce(Subquery(active), 0))
+
+
+def _distance_km(lat: float, lon: float):
+    # Haversine in SQL (Django provides these functions on SQLite too).
+    lat1, lon1 = Radians(Value(lat)), Radians(Value(lon))
+    lat2, lon2 = Radians(F("profile__latitude")), Radians(F("profile__longitude"))
+    a = Power(Sin((lat2 - lat1) / 2), 2) + Cos(lat1) * Cos(lat2) * Power(Sin((lon2 - lon1) / 2), 2)
+    return 2 * 6371.0 * ASin(Sqrt(a))
+
+
+def mentor_directory(*, program: Program, viewer, filters: DirectoryFilters, viewer_level: int | None) -> QuerySet[User]:
+    qs = with_active_count(mentor_pool(program=program), program).exclude(pk=viewer.pk)
+    qs = qs.select_related("profile").prefetch_related("profile__skills_offered")
+    if filters.q:
+        for word in filters.q.split()[:5]:
+            qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__istartswith=word))
+    for skill in filters.skills[:10]:
+        qs = qs.filter(profile__skills_offered=skill)
+    if filters.unit:
+        qs = qs.filter(profile__org_unit__iexact=filters.unit)
+    if filters.level and viewer_level:
+        if filters.level == "senior_to_junior":
+            qs = qs.filter(profile__career_level__gt=viewer_level)
+        elif filters.level == "peer_to_peer":
+            qs = qs.filter(profile__career_level=viewer_level)
+    if filters.free_only:
+        qs = qs.filter(active_count__lt=program.max_mentees_per_mentor)
+    if filters.near:
+        lat, lon = filters.near
+        qs = qs.filter(profile__latitude__isnull=False).annotate(
+            distance_km=ExpressionWrapper(_distance_km(lat, lon), output_field=FloatField())
+        )
+        if filters.within_km:
+            # A bounding box first lets the index narrow rows before the exact distance.
+            dlat = filters.within_km / 111.0
+            qs = qs.filter(
+                profile__latitude__gte=lat - dlat, profile__latitude__lte=lat + dlat, distance_km__lte=filters.within_km
+            )
+        return qs.order_by("distance_km", "last_name", "first_name", "pk")
+    return qs.order_by("last_name", "first_name", "pk")
+
+
+def mentor_get_for_program(*, program: Program, pk: int) -> User:
+    qs = with_active_count(mentor_pool(program=program), program).select_related("profile")
+    try:
+        return qs.prefetch_related("profile__skills_offered", "profile__job_history").get(pk=pk)
+    except User.DoesNotExist:
+        raise Http404("No such mentor in this program.")
+
+
+def invitation_get_for_user(*, user, pk: int) -> Invitation:
+    try:
+        invitation = Invitation.objects.select_related("program", "cohort", "mentor__profile", "mentee__profile").get(
+            pk=pk
+        )
+    except Invitation.DoesNotExist:
+        raise Http404("No such invitation.")
+    if user.pk in (invitation.mentee_id, invitation.mentor_id) or invitation.program_id in coordinated_program_ids(
+        user=user
+    ):
+        return invitation
+    raise Http404("No such invitation.")
+
+
+def mentorship_get_for_user(*, user, pk: int, participants_only: bool = False) -> Mentorship:
+    """The pair sees their mentorship; the program's coordinators too (never private notes)."""
+    try:
+        mentorship = Mentorship.objects.select_related(
+            "program", "cohort", "mentor__profile", "mentee__profile", "ended_by"
+        ).get(pk=pk)
+    except Mentorship.DoesNotExist:
+        raise Http404("No such mentorship.")
+    if user.pk in (mentorship.mentee_id, mentorship.mentor_id):
+        return mentorship
+    if not participants_only and mentorship.program_id in coordinated_program_ids(user=user):
+        return mentorship
+    raise Http404("No such mentorship.")
+
+
+def invitations_for_user(*, user) -> dict[str, QuerySet[Invitation]]:
+    base = Invitation.objects.select_related("program", "mentor", "mentee").order_by("-created_at")
+    return {"received": base.filter(mentor=user), "sent": base.filter(mentee=user)}
+
+
+def mentorships_for_user(*, user) -> QuerySet[Mentorship]:
+    return (
+        Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user))
+        .select_related("program", "cohort", "mentor__profile", "mentee__profile")
+        .order_by("state", "-started_on")
+    )
+
+
+def due_items(*, user, mentorships, pending_received) -> list[dict]:
+    """What needs the person's attention next, most urgent first."""
+    items = []
+    for invitation in pending_received:
+        items.append(
+            {
+                "text": f"Answer {invitation.mentee.display_name}'s invitation before "
+                f"{timezone.localtime(invitation.expires_at):%d %b}",
+                "url": invitation.get_absolute_url(),
+                "when": invitation.expires_at.date(),
+            }
+        )
+    for mentorship in mentorships:
+        if not mentorship.is_active:
+            continue
+        program = mentorship.program
+        if (
+            not program.duration_months
+            and not program.ends_with_cohort
+            and mentorship.agreed_duration_months is None
+        ):
+            items.append(
+                {
+                    "text": f"Record the duration you agree with {mentorship.partner_of(user).display_name}"
+                    + (" at the discovery call" if program.requires_discovery_call else ""),
+                    "url": mentorship.get_absolute_url(),
+                    "when": mentorship.started_on,
+                }
+            )
+        for extra in getattr(mentorship, "due_extra", []):
+            items.append(extra)
+    return sorted(items, key=lambda item: item["when"])

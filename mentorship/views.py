@@ -1,12 +1,28 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 
-from programs.selectors import enrollments_for_user
+from programs.errors import RuleViolation
+from programs.models import Program
+from programs.selectors import enrollments_for_user, program_get
 
 from . import selectors, services
-from .forms import JobHistoryFormSet, ProfileForm
+from .forms import (
+    DeclineForm,
+    DirectoryFilterForm,
+    DurationForm,
+    EndMentorshipForm,
+    ExtendForm,
+    InvitationForm,
+    JobHistoryFormSet,
+    ProfileForm,
+)
+from .geo import resolve_location
+from .models import InvitationState, Profile
 
 
 def home(request):
@@ -18,7 +34,17 @@ def home(request):
 @login_required
 def dashboard(request):
     services.profile_ensure(user=request.user)
-    context = {"enrollments": enrollments_for_user(user=request.user)}
+    lists = selectors.invitations_for_user(user=request.user)
+    mentorships = list(selectors.mentorships_for_user(user=request.user))
+    received_pending = [i for i in lists["received"][:50] if i.state == InvitationState.PENDING]
+    context = {
+        "enrollments": enrollments_for_user(user=request.user),
+        "received": lists["received"][:10],
+        "sent": lists["sent"][:10],
+        "mentorships": mentorships,
+        "due": selectors.due_items(user=request.user, mentorships=mentorships, pending_received=received_pending),
+        "unread": request.user.notifications.filter(read_at__isnull=True).count(),
+    }
     return render(request, "mentorship/dashboard.html", context)
 
 
@@ -63,3 +89,351 @@ def person_photo(request, pk):
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# ---------------------------------------------------------------------------
+# Directory and invitations
+# ---------------------------------------------------------------------------
+
+
+
+
+DIRECTORY_PAGE_SIZE = 20
+
+
+@login_required
+def directory_index(request):
+    """“Find a mentor”: straight to the directory when the mentee is in one program."""
+    programs = list(
+        Program.objects.filter(
+            cohorts__enrollments__user=request.user,
+            cohorts__enrollments__role="mentee",
+            cohorts__enrollments__state="approved",
+        ).distinct()
+    )
+    if len(programs) == 1:
+        return redirect("mentorship:directory", slug=programs[0].slug)
+    return render(request, "mentorship/directory_index.html", {"programs": programs})
+
+
+@login_required
+def directory(request, slug):
+    program = program_get(slug=slug)
+    enrollment = selectors.directory_access(user=request.user, program=program)
+    units = sorted(
+        u
+        for u in Profile.objects.filter(user__in=selectors.mentor_pool(program=program))
+        .exclude(org_unit="")
+        .values_list("org_unit", flat=True)
+        .distinct()
+    )
+    data = request.GET.copy()
+    if "level" not in data and enrollment and enrollment.platform_preference:
+        data["level"] = enrollment.platform_preference
+    form = DirectoryFilterForm(data, units=units)
+    filters = selectors.DirectoryFilters()
+    location_unknown = False
+    if form.is_valid():
+        cd = form.cleaned_data
+        filters.q = cd["q"].strip()
+        filters.skills = list(cd["skill"])
+        filters.unit = cd["unit"]
+        filters.level = cd["level"]
+        filters.free_only = cd["free"]
+        if cd["near"]:
+            filters.near = resolve_location(cd["near"])
+            location_unknown = filters.near is None
+            if filters.near and cd["within"]:
+                factor = selectors.KM_PER_MILE if cd["distance_unit"] == "mi" else 1.0
+                filters.within_km = cd["within"] * factor
+    viewer_level = getattr(getattr(request.user, "profile", None), "career_level", None)
+    mentors = selectors.mentor_directory(program=program, viewer=request.user, filters=filters, viewer_level=viewer_level)
+    page = Paginator(mentors, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    miles = form.is_valid() and form.cleaned_data.get("distance_unit") == "mi"
+    for mentor in page.object_list:
+        mentor.free_places = max(program.max_mentees_per_mentor - mentor.active_count, 0)
+        if getattr(mentor, "distance_km", None) is not None:
+            mentor.distance_display = (
+                f"{mentor.distance_km / selectors.KM_PER_MILE:.0f} miles" if miles else f"{mentor.distance_km:.0f} km"
+            )
+    suggestions = _suggestions(request, program, enrollment)
+    return render(
+        request,
+        "mentorship/directory.html",
+        {
+            "program": program,
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "location_unknown": location_unknown,
+            "enrollment": enrollment,
+            "suggestions": suggestions,
+        },
+    )
+
+
+def _suggestions(request, program, enrollment):
+    """Ranked suggestions come from the matching engine, where it is installed."""
+    if enrollment is None:
+        return []
+    try:
+        from matching.selectors import suggestions_for_mentee
+    except ImportError:
+        return []
+    return suggestions_for_mentee(program=program, mentee=request.user, limit=3)
+
+
+def _mentor_page(request, program, mentor, invite_form=None, status=200):
+    enrollment = selectors.approved_mentee_enrollment(user=request.user, program=program)
+    free_places = max(program.max_mentees_per_mentor - mentor.active_count, 0)
+    blocker = None
+    if enrollment and program.allows_self_selection:
+        try:
+            services.pair_check(program=program, mentor=mentor, mentee=request.user)
+        except RuleViolation as error:
+            blocker = error.message
+    pending = (
+        enrollment
+        and mentor.invitations_received.filter(mentee=request.user, state=InvitationState.PENDING).first()
+    )
+    profile = selectors.profile_with_details(user=mentor)
+    return render(
+        request,
+        "mentorship/mentor_detail.html",
+        {
+            "program": program,
+            "person": mentor,
+            "profile": profile,
+            "free_places": free_places,
+            "can_invite": bool(enrollment) and program.allows_self_selection and not blocker and not pending,
+            "blocker": blocker,
+            "pending": pending,
+            "enrollment": enrollment,
+            "form": invite_form or InvitationForm(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def mentor_detail(request, slug, pk):
+    program = program_get(slug=slug)
+    selectors.directory_access(user=request.user, program=program)
+    mentor = selectors.mentor_get_for_program(program=program, pk=pk)
+    return _mentor_page(request, program, mentor)
+
+
+@login_required
+@require_POST
+def invite(request, slug, pk):
+    program = program_get(slug=slug)
+    selectors.directory_access(user=request.user, program=program)
+    mentor = selectors.mentor_get_for_program(program=program, pk=pk)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            invitation = services.invitation_send(
+                mentee=request.user,
+                mentor=mentor,
+                program=program,
+                message=form.cleaned_data["message"],
+                source=request.POST.get("source", "directory") if request.POST.get("source") in ("suggestion", "shortlist") else "directory",
+            )
+        except RuleViolation as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Your invitation is on its way to {mentor.display_name}.")
+            return redirect(invitation.get_absolute_url())
+    return _mentor_page(request, program, mentor, invite_form=form)
+
+
+@login_required
+def invitations(request):
+    lists = selectors.invitations_for_user(user=request.user)
+    return render(request, "mentorship/invitations.html", lists)
+
+
+def _invitation_page(request, invitation, decline_form=None):
+    return render(
+        request,
+        "mentorship/invitation_detail.html",
+        {
+            "invitation": invitation,
+            "is_mentor": request.user.pk == invitation.mentor_id,
+            "is_mentee": request.user.pk == invitation.mentee_id,
+            "decline_form": decline_form or DeclineForm(),
+            "free_places": max(
+                invitation.program.max_mentees_per_mentor
+                - services.mentor_active_count(mentor=invitation.mentor, program=invitation.program),
+                0,
+            ),
+        },
+    )
+
+
+@login_required
+def invitation_detail(request, pk):
+    invitation = selectors.invitation_get_for_user(user=request.user, pk=pk)
+    return _invitation_page(request, invitation)
+
+
+def _participant_invitation(request, pk):
+    invitation = selectors.invitation_get_for_user(user=request.user, pk=pk)
+    if request.user.pk not in (invitation.mentee_id, invitation.mentor_id):
+        raise Http404("No such invitation.")
+    return invitation
+
+
+@login_required
+@require_POST
+def invitation_accept(request, pk):
+    invitation = _participant_invitation(request, pk)
+    try:
+        mentorship = services.invitation_accept(invitation=invitation, by=request.user)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        invitation.refresh_from_db()
+        return _invitation_page(request, invitation)
+    messages.success(request, f"You are now {mentorship.mentee.display_name}'s mentor.")
+    return redirect(mentorship.get_absolute_url())
+
+
+@login_required
+@require_POST
+def invitation_decline(request, pk):
+    invitation = _participant_invitation(request, pk)
+    form = DeclineForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invitation_decline(invitation=invitation, by=request.user, reason=form.cleaned_data["reason"])
+        except RuleViolation as error:
+            form.add_error(None, error.message)
+        else:
+            messages.info(request, "You declined the invitation; the mentee has been told.")
+            return redirect("mentorship:invitations")
+    return _invitation_page(request, invitation, decline_form=form)
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request, pk):
+    invitation = _participant_invitation(request, pk)
+    try:
+        services.invitation_withdraw(invitation=invitation, by=request.user)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        return _invitation_page(request, invitation)
+    messages.info(request, "You withdrew the invitation.")
+    return redirect("mentorship:invitations")
+
+
+# ---------------------------------------------------------------------------
+# Mentorships
+# ---------------------------------------------------------------------------
+
+
+def _mentorship_page(request, mentorship, *, end_form=None, duration_form=None, extend_form=None):
+    from programs import rules
+
+    program = mentorship.program
+    early_from = services.early_end_from(mentorship=mentorship)
+    today = timezone.localdate()
+    context = {
+        "mentorship": mentorship,
+        "program": program,
+        "role": mentorship.role_of(request.user),
+        "partner": mentorship.partner_of(request.user) if mentorship.role_of(request.user) else None,
+        "end_form": end_form or EndMentorshipForm(),
+        "duration_form": duration_form or DurationForm(),
+        "extend_form": extend_form or ExtendForm(),
+        "early_end_from": early_from if early_from and today < early_from else None,
+        "needs_duration": mentorship.is_active and not program.duration_months and not program.ends_with_cohort
+        and mentorship.agreed_duration_months is None,
+        "discovery_held": services.has_held_meeting(mentorship=mentorship, kind="discovery"),
+        "wrapup_held": services.has_held_meeting(mentorship=mentorship, kind="wrapup"),
+        "extra": _mentorship_extra(request, mentorship),
+    }
+    return render(request, "mentorship/mentorship_detail.html", context)
+
+
+def _mentorship_extra(request, mentorship):
+    """Sections other modules add to the mentorship page (meetings, goals, agreement)."""
+    try:
+        from .worklife import mentorship_sections
+    except ImportError:
+        return {}
+    return mentorship_sections(request=request, mentorship=mentorship)
+
+
+@login_required
+def mentorship_detail(request, pk):
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk)
+    return _mentorship_page(request, mentorship)
+
+
+@login_required
+@require_POST
+def mentorship_end(request, pk):
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
+    form = EndMentorshipForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mentorship_end(
+                mentorship=mentorship,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                completed=form.cleaned_data["outcome"] == "completed",
+            )
+        except RuleViolation as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "The mentorship has ended; your partner has been told.")
+            return redirect(mentorship.get_absolute_url())
+    return _mentorship_page(request, mentorship, end_form=form)
+
+
+@login_required
+@require_POST
+def mentorship_duration(request, pk):
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
+    form = DurationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mentorship_set_duration(mentorship=mentorship, by=request.user, months=form.cleaned_data["months"])
+        except RuleViolation as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "The agreed duration is recorded.")
+            return redirect(mentorship.get_absolute_url())
+    return _mentorship_page(request, mentorship, duration_form=form)
+
+
+@login_required
+@require_POST
+def mentorship_extend(request, pk):
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
+    form = ExtendForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mentorship_extend(mentorship=mentorship, by=request.user, months=form.cleaned_data["months"])
+        except RuleViolation as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "The mentorship is extended.")
+            return redirect(mentorship.get_absolute_url())
+    return _mentorship_page(request, mentorship, extend_form=form)
+
+
+@login_required
+def notifications(request):
+    items = request.user.notifications.all()[:100]
+    return render(request, "mentorship/notifications.html", {"items": items})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    services.notification_mark_read(user=request.user)
+    return redirect("mentorship:notifications")

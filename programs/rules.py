@@ -1,0 +1,63 @@
+"""The rule checks: pure functions of a program's rule fields and plain values.
+
+Services in every app call these, so a rule is written once and can be tested
+without a database.
+"""
+
+import calendar
+import datetime
+
+from .models import Platform, Program
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, clamped to the month's end (31 Jan + 1 → 28/29 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def planned_end(*, program: Program, cohort_ends_on: datetime.date, started_on: datetime.date) -> datetime.date | None:
+    """HPMSNJ/HHS 12 months, WTAP 36; KY the end of the program year; AAHPM agreed per pair (None)."""
+    if program.duration_months:
+        return add_months(started_on, program.duration_months)
+    if program.ends_with_cohort:
+        return cohort_ends_on
+    return None
+
+
+def early_end_allowed_from(*, program: Program, started_on: datetime.date) -> datetime.date | None:
+    """The first day either partner may end the mentorship; None = any time.
+
+    HHS: “after 3 months, either partner may terminate the relationship”.
+    """
+    if not program.early_end_after_months:
+        return None
+    return add_months(started_on, program.early_end_after_months)
+
+
+def is_supervisor_chain(*, mentor_id: int, first_line_id: int | None, second_line_id: int | None) -> bool:
+    """KY: “Mentor shall not be the mentee's first or second-line supervisor.”"""
+    return mentor_id is not None and mentor_id in {first_line_id, second_line_id} - {None}
+
+
+def platform_fits(*, platform: str, mentee_level: int | None, mentor_level: int | None) -> bool:
+    """HHS: Senior-to-Junior pairs with a mentor of senior career level (above the
+    mentee's); Peer-to-Peer with a mentor of equivalent career level."""
+    if not platform:
+        return True
+    if mentee_level is None or mentor_level is None:
+        return False
+    if platform == Platform.SENIOR_TO_JUNIOR:
+        return mentor_level > mentee_level
+    if platform == Platform.PEER_TO_PEER:
+        return mentor_level == mentee_level
+    return True
+
+
+def free_slot(*, used: set[int], cap: int) -> int | None:
+    """The lowest numbered place below the cap that no active mentorship holds."""
+    for slot in range(1, cap + 1):
+        if slot not in used:
+            return slot
+    return None
