@@ -529,7 +529,6 @@ def _mentorship_create(
         planned_end_on=rules.planned_end(program=program, cohort_ends_on=cohort.ends_on, started_on=today),
         override_reason=override_reason,
         created_by=created_by,
-        calendar_token=secrets.token_urlsafe(24),
     )
     try:
         with transaction.atomic():
