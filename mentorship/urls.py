@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("programs/", include("programs.urls")),
     path("", include("mentorship.site_urls")),
+    path("", include("mentorship.worklife_urls")),
 ]
 
 if settings.DEBUG:

@@ -36,6 +36,7 @@ def dashboard(request):
     services.profile_ensure(user=request.user)
     lists = selectors.invitations_for_user(user=request.user)
     mentorships = list(selectors.mentorships_for_user(user=request.user))
+    _annotate_health(mentorships)
     received_pending = [i for i in lists["received"][:50] if i.state == InvitationState.PENDING]
     context = {
         "enrollments": enrollments_for_user(user=request.user),
@@ -46,6 +47,15 @@ def dashboard(request):
         "unread": request.user.notifications.filter(read_at__isnull=True).count(),
     }
     return render(request, "mentorship/dashboard.html", context)
+
+
+def _annotate_health(mentorships):
+    """Compliance (meetings, contact hours, milestones) labels each active mentorship."""
+    try:
+        from .compliance import annotate_health
+    except ImportError:
+        return
+    annotate_health(mentorships)
 
 
 @login_required
