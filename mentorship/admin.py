@@ -1,8 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
-from programs.admin_scope import is_program_staff, program_ids
+from programs.admin_scope import get_object_in_scope, is_program_staff, program_ids
 
 from .models import JobHistoryEntry, Profile, Skill, User
 
@@ -45,6 +46,16 @@ class UserAdmin(BaseUserAdmin):
         if request.user.is_superuser:
             return ["last_login", "date_joined"]
         return ["email", "password", "is_active", "is_staff", "is_superuser", "groups", "user_permissions", "last_login", "date_joined"]
+
+    def get_object(self, request, object_id, from_field=None):
+        return get_object_in_scope(super(), request, object_id, from_field)
+
+    def user_change_password(self, request, id, form_url=""):
+        # A participant may be staff or a superuser elsewhere: setting their
+        # password would hand a coordinator their account.
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     def _in_scope(self, request, obj):
         return obj is None or request.user.is_superuser or self.get_queryset(request).filter(pk=obj.pk).exists()

@@ -117,7 +117,8 @@ class ProgramAdmin(ProgramScopedAdmin):
 @admin.register(Cohort)
 class CohortAdmin(ProgramScopedAdmin):
     list_display = ["__str__", "program", "starts_on", "ends_on", "enrolment_window", "approved", "pending", "is_closed"]
-    list_filter = ["program", "is_closed"]
+    # Related-only filters: a plain filter lists every program, other coordinators' too.
+    list_filter = [("program", admin.RelatedOnlyFieldListFilter), "is_closed"]
     search_fields = ["name", "program__name", "program__short_name"]
     date_hierarchy = "starts_on"
     list_select_related = ["program"]
@@ -167,11 +168,41 @@ def _bulk(service, verb):
     return action
 
 
+class EnrollmentAdminForm(forms.ModelForm):
+    class Meta:
+        model = Enrollment
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        user, cohort, role = cleaned.get("user"), cleaned.get("cohort"), cleaned.get("role")
+        if self.instance.pk is None and user and cohort and role:
+            try:
+                services.enrollment_check_dual_role(user=user, cohort=cohort, role=role)
+            except RuleViolation as error:
+                raise forms.ValidationError(error.message, code=error.code)
+        return cleaned
+
+
+TRANSITIONS = {
+    EnrollmentState.APPROVED: services.enrollment_approve,
+    EnrollmentState.WAITLISTED: services.enrollment_waitlist,
+    EnrollmentState.DECLINED: services.enrollment_decline,
+    EnrollmentState.WITHDRAWN: services.enrollment_withdraw,
+}
+
+
 @admin.register(Enrollment)
 class EnrollmentAdmin(ProgramScopedAdmin):
     program_path = "cohort__program"
+    form = EnrollmentAdminForm
     list_display = ["user", "role", "cohort", "state", "platform_preference", "applied_at", "decided_at"]
-    list_filter = ["state", "role", "cohort__program", "cohort"]
+    list_filter = [
+        "state",
+        "role",
+        ("cohort__program", admin.RelatedOnlyFieldListFilter),
+        ("cohort", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user", "cohort__program"]
     date_hierarchy = "applied_at"
@@ -189,22 +220,26 @@ class EnrollmentAdmin(ProgramScopedAdmin):
         ("Decision", {"fields": ["decided_at", "decided_by", "decision_note"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Who, where and as what are fixed once enrolled: moving an approved place
+        # into another (full) cohort would slip past its cap. Withdraw and re-enrol.
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["user", "cohort", "role"] if obj is not None else fields
+
     def save_model(self, request, obj, form, change):
-        # State changes go through the services so the cap and window hold here too.
-        if change and "state" in form.changed_data:
-            new_state = obj.state
-            original = Enrollment.objects.get(pk=obj.pk)
-            obj.state = original.state
+        # Every state goes through the services, on add as on change, so the cap
+        # and the pending-only decisions hold here too.
+        if change and "state" not in form.changed_data:
             super().save_model(request, obj, form, change)
-            transitions = {
-                EnrollmentState.APPROVED: services.enrollment_approve,
-                EnrollmentState.WAITLISTED: services.enrollment_waitlist,
-                EnrollmentState.DECLINED: services.enrollment_decline,
-                EnrollmentState.WITHDRAWN: services.enrollment_withdraw,
-            }
-            try:
-                transitions[new_state](enrollment=obj, by=request.user)
-            except (RuleViolation, KeyError) as error:
-                messages.error(request, getattr(error, "message", "That change of state is not possible."))
             return
+        new_state = obj.state
+        obj.state = Enrollment.objects.get(pk=obj.pk).state if change else EnrollmentState.APPLIED
         super().save_model(request, obj, form, change)
+        if new_state == obj.state:
+            return
+        try:
+            TRANSITIONS[new_state](enrollment=obj, by=request.user)
+        except (RuleViolation, KeyError) as error:
+            messages.error(request, getattr(error, "message", "That change of state is not possible."))
+        else:
+            obj.refresh_from_db()

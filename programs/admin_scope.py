@@ -10,6 +10,7 @@ Superusers see everything.
 
 from django.contrib import admin
 from django.db.models import Q
+from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
 from .selectors import coordinated_program_ids
@@ -37,6 +38,9 @@ class ProgramScopedMixin:
         if request.user.is_superuser:
             return qs
         return qs.filter(self.scope_filter(request))
+
+    def get_object(self, request, object_id, from_field=None):
+        return get_object_in_scope(super(), request, object_id, from_field)
 
     def _in_scope(self, request, obj) -> bool:
         if obj is None or request.user.is_superuser:
@@ -69,6 +73,19 @@ class ProgramScopedMixin:
         if field is not None and not request.user.is_superuser:
             field.queryset = scope_related_queryset(field.queryset, request)
         return field
+
+
+def get_object_in_scope(model_admin_super, request, object_id, from_field=None):
+    """The object if it is in scope, else 404.
+
+    Django answers a missing object with a redirect to the admin index; an object
+    of another program is missing from the coordinator's queryset, and a 404 for
+    both keeps it from telling which ids exist elsewhere.
+    """
+    obj = model_admin_super.get_object(request, object_id, from_field)
+    if obj is None:
+        raise Http404("Not found in your programs.")
+    return obj
 
 
 def scope_related_queryset(queryset, request):

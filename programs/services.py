@@ -26,6 +26,22 @@ ENROLLMENT_NOT_PENDING = "This enrolment is {state}; only applications and waitl
 LIVE_STATES = (EnrollmentState.APPLIED, EnrollmentState.APPROVED, EnrollmentState.WAITLISTED)
 
 
+def enrollment_check_dual_role(*, user, cohort: Cohort, role: str) -> None:
+    """Refuse a second role in one cohort where the program does not allow it."""
+    if cohort.program.allows_dual_role:
+        return
+    other = (
+        Enrollment.objects.filter(user=user, cohort=cohort, state__in=LIVE_STATES).exclude(role=role).first()
+    )
+    if other:
+        raise RuleViolation(
+            DUAL_ROLE_NOT_ALLOWED.format(
+                program=cohort.program.short_name, cohort=cohort, other_role=other.get_role_display().lower()
+            ),
+            code="dual_role",
+        )
+
+
 def _check_window(cohort: Cohort, today) -> None:
     if cohort.is_closed or today > cohort.ends_on:
         raise RuleViolation(COHORT_CLOSED.format(cohort=cohort), code="cohort_closed")
@@ -79,15 +95,7 @@ def enrollment_apply(
     same_role = existing.filter(role=role).first()
     if same_role and same_role.state in LIVE_STATES:
         raise RuleViolation(ALREADY_ENROLLED.format(cohort=cohort, role=role.label.lower()), code="duplicate")
-    if not program.allows_dual_role:
-        other = existing.exclude(role=role).filter(state__in=LIVE_STATES).first()
-        if other:
-            raise RuleViolation(
-                DUAL_ROLE_NOT_ALLOWED.format(
-                    program=program.short_name, cohort=cohort, other_role=other.get_role_display().lower()
-                ),
-                code="dual_role",
-            )
+    enrollment_check_dual_role(user=user, cohort=cohort, role=role)
     if role == Role.MENTEE and program.platforms:
         if not platform_preference:
             choices = ", ".join(program.get_platforms_display())
