@@ -10,6 +10,13 @@ SUPERVISOR_SELF = "You cannot be your own supervisor."
 
 
 class ProfileForm(forms.ModelForm):
+    # A plain file field: reencode_photo alone decodes the upload, so the size is
+    # checked before any decoding and every refusal carries its own message
+    # (forms.ImageField would decode first and answer with one generic message).
+    photo = forms.FileField(
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
+    )
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150)
     supervisor_email = forms.EmailField(
@@ -40,7 +47,6 @@ class ProfileForm(forms.ModelForm):
             "professional_goals": forms.Textarea(attrs={"rows": 3}),
             "skills_offered": forms.CheckboxSelectMultiple(attrs={"class": "skill-list"}),
             "development_needs": forms.CheckboxSelectMultiple(attrs={"class": "skill-list"}),
-            "photo": forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}),
         }
 
     def __init__(self, *args, user: User, **kwargs):

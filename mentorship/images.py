@@ -6,7 +6,7 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
 MAX_PHOTO_PIXELS = 40_000_000  # e.g. 8000 x 5000; larger is refused before decoding
@@ -15,7 +15,9 @@ ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 PHOTO_TOO_LARGE = "The photo is larger than 5 MB. Please choose a smaller file."
 PHOTO_NOT_IMAGE = "That file is not a JPEG, PNG, WebP or GIF image we can read."
-PHOTO_TOO_MANY_PIXELS = "The photo's dimensions ({width} × {height}) are too large; please resize it below 40 megapixels."
+# One message whether we measured the size or Pillow refused it outright as a
+# decompression bomb (it then gives no dimensions).
+PHOTO_TOO_MANY_PIXELS = "The photo has more than 40 megapixels; please resize it (e.g. to 8000 × 5000) and try again."
 
 
 def reencode_photo(uploaded) -> ContentFile:
@@ -30,18 +32,20 @@ def reencode_photo(uploaded) -> ContentFile:
                 raise ValidationError(PHOTO_NOT_IMAGE, code="format")
             width, height = probe.size
             if width * height > MAX_PHOTO_PIXELS:
-                raise ValidationError(
-                    PHOTO_TOO_MANY_PIXELS.format(width=width, height=height), code="too_many_pixels"
-                )
+                raise ValidationError(PHOTO_TOO_MANY_PIXELS, code="too_many_pixels")
             probe.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()
-            image = image.convert("RGB")
+            # Phones store the camera's rotation as EXIF, which re-encoding drops:
+            # apply it first, or portraits come out lying on their side.
+            image = ImageOps.exif_transpose(image).convert("RGB")
             image.thumbnail((OUTPUT_MAX_SIDE, OUTPUT_MAX_SIDE))
             out = io.BytesIO()
             image.save(out, format="JPEG", quality=85, optimize=True)
     except ValidationError:
         raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+    except Image.DecompressionBombError:
+        raise ValidationError(PHOTO_TOO_MANY_PIXELS, code="too_many_pixels")
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         raise ValidationError(PHOTO_NOT_IMAGE, code="invalid")
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
