@@ -180,19 +180,29 @@ def directory(request, slug):
             "location_unknown": location_unknown,
             "enrollment": enrollment,
             "suggestions": suggestions,
+            "shortlists": _shortlists(request, program, enrollment),
         },
     )
 
 
 def _suggestions(request, program, enrollment):
-    """Ranked suggestions come from the matching engine, where it is installed."""
+    """“Suggested for you”: the matching engine's best mentors with free places."""
     if enrollment is None:
         return []
-    try:
-        from matching.selectors import suggestions_for_mentee
-    except ImportError:
+    if not program.allows_self_selection and not program.allows_auto_matching:
         return []
+    from matching.selectors import suggestions_for_mentee
+
     return suggestions_for_mentee(program=program, mentee=request.user, limit=3)
+
+
+def _shortlists(request, program, enrollment):
+    """Third-party matching: lists of potential mentors the coordinator sent this mentee."""
+    if enrollment is None:
+        return []
+    from matching.selectors import shortlists_for_mentee
+
+    return shortlists_for_mentee(program=program, mentee=request.user)
 
 
 def _mentor_page(request, program, mentor, invite_form=None, status=200):

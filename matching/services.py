@@ -1,0 +1,229 @@
+"""Match runs and shortlists. Pairs are created only through mentorship's services."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from mentorship import services as mentorship_services
+from mentorship.models import MentorshipOrigin, User
+from programs.errors import RuleViolation
+from programs.models import Cohort, MatchingMethod, Program
+
+from . import engine
+from .features import build_pool, components_json
+from .models import MatchProposal, MatchRun, MatchRunState, ProposalState, Shortlist, ShortlistEntry, UnmatchedMentee
+
+AUTO_NOT_ALLOWED = "{program} does not use auto-matching; pairs form by {methods}."
+THIRD_PARTY_NOT_ALLOWED = "{program} does not use third-party matching."
+RUN_NOT_OPEN = "This match run is {state}; start a new run to make new proposals."
+PROPOSAL_NOT_OPEN = "This proposal is already {state}."
+NO_ELIGIBLE_MENTOR = "no eligible mentor with a free place"
+ONLY_LOW_SCORES = "only low scores (best {best:.0%}, the program's minimum is {minimum:.0%})"
+TAKEN_BY_BETTER = "every eligible mentor's places went to better-scoring pairs"
+SHORTLIST_EMPTY = "Choose at least one mentor for the shortlist."
+
+
+@transaction.atomic
+def match_run_create(*, program: Program, cohort: Cohort, by: User | None) -> MatchRun:
+    """Score the cohort, find the capacity-aware optimum, store it as proposals.
+
+    Mentees who already have their mentor are not in the pool, so running it
+    again proposes only for those still unpaired.
+    """
+    if MatchingMethod.AUTO not in program.matching_methods and MatchingMethod.THIRD_PARTY not in program.matching_methods:
+        raise RuleViolation(
+            AUTO_NOT_ALLOWED.format(program=program.short_name, methods=", ".join(program.get_matching_methods_display()))
+        )
+    started = time.perf_counter()
+    built = build_pool(program=program, cohort=cohort)
+    pool, weights = built.pool, built.weights
+    run = MatchRun.objects.create(program=program, cohort=cohort, created_by=by)
+    if pool.n_mentees and pool.n_mentors:
+        cands = engine.candidates(pool, weights)
+        assignment = engine.assign(cands, pool.mentor_capacity, pool.n_mentees)
+    else:
+        assignment = engine.Assignment(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), pool.n_mentees)
+    proposals = []
+    for i, j in zip(assignment.mentee.tolist(), assignment.mentor.tolist()):
+        why = engine.explain(pool, weights, i, j)
+        proposals.append(
+            MatchProposal(
+                run=run,
+                mentee_id=built.mentee_ids[i],
+                mentor_id=built.mentor_ids[j],
+                score=min(max(why.score, 0.0), 1.0),
+                components=components_json(why),
+            )
+        )
+    MatchProposal.objects.bulk_create(proposals)
+    matched = set(assignment.mentee.tolist())
+    unmatched = []
+    for i, mentee_id in enumerate(built.mentee_ids):
+        if i in matched or pool.mentee_matched[i]:
+            continue
+        best = engine.suggest(pool, engine.Weights(**{**weights.__dict__, "min_score": 0.0}), i, limit=1)
+        if not best:
+            reason = NO_ELIGIBLE_MENTOR
+        elif best[0].score < weights.min_score:
+            reason = ONLY_LOW_SCORES.format(best=best[0].score, minimum=weights.min_score)
+        else:
+            reason = TAKEN_BY_BETTER
+        unmatched.append(UnmatchedMentee(run=run, mentee_id=mentee_id, reason=reason))
+    UnmatchedMentee.objects.bulk_create(unmatched)
+    run.mentees_considered = int((~pool.mentee_matched).sum()) if pool.n_mentees else 0
+    run.mentors_considered = int((pool.mentor_capacity > 0).sum()) if pool.n_mentors else 0
+    run.total_score = assignment.total_score
+    run.seconds = time.perf_counter() - started
+    run.save(update_fields=["mentees_considered", "mentors_considered", "total_score", "seconds"])
+    return run
+
+
+def _open_proposal(proposal: MatchProposal) -> MatchProposal:
+    proposal = MatchProposal.objects.select_for_update().select_related("run__program", "run__cohort").get(pk=proposal.pk)
+    if proposal.run.state != MatchRunState.PROPOSED:
+        raise RuleViolation(RUN_NOT_OPEN.format(state=proposal.run.get_state_display().lower()))
+    if proposal.state != ProposalState.PROPOSED:
+        raise RuleViolation(PROPOSAL_NOT_OPEN.format(state=proposal.get_state_display().lower()))
+    return proposal
+
+
+@transaction.atomic
+def proposal_reject(*, proposal: MatchProposal, by: User) -> MatchProposal:
+    proposal = _open_proposal(proposal)
+    proposal.state = ProposalState.REJECTED
+    proposal.decided_by, proposal.decided_at = by, timezone.now()
+    proposal.save(update_fields=["state", "decided_by", "decided_at"])
+    return proposal
+
+
+@transaction.atomic
+def proposal_swap(*, proposal: MatchProposal, mentor: User, by: User) -> MatchProposal:
+    """Give the mentee another mentor; the new pair is checked and re-scored."""
+    proposal = _open_proposal(proposal)
+    program, cohort = proposal.run.program, proposal.run.cohort
+    taken = (
+        MatchProposal.objects.filter(run=proposal.run, mentor=mentor, state=ProposalState.PROPOSED)
+        .exclude(pk=proposal.pk)
+        .count()
+    )
+    mentorship_services.pair_check(program=program, mentor=mentor, mentee=proposal.mentee, cohort=cohort)
+    free = program.max_mentees_per_mentor - mentorship_services.mentor_active_count(mentor=mentor, program=program)
+    if taken >= free:
+        raise RuleViolation(
+            mentorship_services.MENTOR_AT_CAPACITY.format(
+                mentor=mentor, count=program.max_mentees_per_mentor, people="people", program=program.short_name
+            )
+            + " (counting this run's other proposals)"
+        )
+    built = build_pool(program=program, cohort=cohort)
+    i = built.mentee_ids.index(proposal.mentee_id)
+    j = built.mentor_ids.index(mentor.pk)
+    why = engine.explain(built.pool, built.weights, i, j)
+    proposal.mentor = mentor
+    proposal.score = min(max(why.score, 0.0), 1.0)
+    proposal.components = components_json(why)
+    proposal.save(update_fields=["mentor", "score", "components"])
+    return proposal
+
+
+def match_run_confirm(*, run: MatchRun, proposals, by: User) -> dict:
+    """Confirm chosen proposals: each becomes a mentorship through the same
+    service as an accepted invitation, in its own transaction, so one refusal
+    (a mentor who filled up meanwhile) does not undo the others."""
+    confirmed, failed = 0, 0
+    for proposal in proposals:
+        try:
+            with transaction.atomic():
+                proposal = _open_proposal(proposal)
+                mentorship = mentorship_services.mentorship_create(
+                    program=run.program,
+                    cohort=run.cohort,
+                    mentor=proposal.mentor,
+                    mentee=proposal.mentee,
+                    by=by,
+                    origin=MentorshipOrigin.AUTO_MATCH,
+                )
+                proposal.state = ProposalState.CONFIRMED
+                proposal.mentorship = mentorship
+                proposal.decided_by, proposal.decided_at = by, timezone.now()
+                proposal.save(update_fields=["state", "mentorship", "decided_by", "decided_at"])
+                confirmed += 1
+        except RuleViolation as error:
+            MatchProposal.objects.filter(pk=proposal.pk, state=ProposalState.PROPOSED).update(
+                state=ProposalState.FAILED, message=error.message, decided_by=by, decided_at=timezone.now()
+            )
+            failed += 1
+    if not MatchProposal.objects.filter(run=run, state=ProposalState.PROPOSED).exists():
+        MatchRun.objects.filter(pk=run.pk).update(state=MatchRunState.CONFIRMED)
+    return {"confirmed": confirmed, "failed": failed}
+
+
+@transaction.atomic
+def match_run_discard(*, run: MatchRun, by: User) -> MatchRun:
+    run.state = MatchRunState.DISCARDED
+    run.save(update_fields=["state"])
+    return run
+
+
+def ranked_mentors(*, program: Program, mentee: User, limit: int = 20) -> list[dict]:
+    """Eligible mentors with free places for one mentee, best first, with reasons."""
+    built = build_pool(program=program, mentee_ids=[mentee.pk])
+    i = built.mentee_index(mentee.pk)
+    if i is None or built.pool.n_mentors == 0:
+        return []
+    suggestions = engine.suggest(built.pool, built.weights, i, limit=limit)
+    users = User.objects.in_bulk([built.mentor_ids[s.mentor] for s in suggestions])
+    return [
+        {
+            "mentor": users[built.mentor_ids[s.mentor]],
+            "score": s.score,
+            "score_percent": round(s.score * 100),
+            "reasons": s.explanation.reasons()[:3],
+            "components": components_json(s.explanation),
+        }
+        for s in suggestions
+        if built.mentor_ids[s.mentor] in users
+    ]
+
+
+@transaction.atomic
+def shortlist_create(*, program: Program, mentee: User, mentors: list[User], note: str, by: User) -> Shortlist:
+    """Third-party matching (HHS): the coordinator sends the mentee a list of potential mentors."""
+    if MatchingMethod.THIRD_PARTY not in program.matching_methods:
+        raise RuleViolation(THIRD_PARTY_NOT_ALLOWED.format(program=program.short_name))
+    if not mentors:
+        raise RuleViolation(SHORTLIST_EMPTY)
+    ranked = {row["mentor"].pk: row for row in ranked_mentors(program=program, mentee=mentee, limit=500)}
+    for mentor in mentors:
+        mentorship_services.pair_check(program=program, mentor=mentor, mentee=mentee)
+    shortlist = Shortlist.objects.create(program=program, mentee=mentee, note=note.strip(), created_by=by)
+    ShortlistEntry.objects.bulk_create(
+        [
+            ShortlistEntry(
+                shortlist=shortlist,
+                mentor=mentor,
+                rank=rank,
+                score=ranked.get(mentor.pk, {}).get("score", 0.0),
+                reasons=ranked.get(mentor.pk, {}).get("reasons", []),
+            )
+            for rank, mentor in enumerate(mentors, start=1)
+        ]
+    )
+    from django.urls import reverse
+
+    mentorship_services.notify(
+        user=mentee,
+        subject=f"Your {program.coordinator_title} suggests {len(mentors)} potential mentor{'s' if len(mentors) != 1 else ''}",
+        body=(
+            f"Your {program.coordinator_title} looked for mentors for you in {program.name}: "
+            + ", ".join(m.display_name for m in mentors)
+            + ". Speak with them, then invite the one that fits."
+            + (f"\n\n{shortlist.note}" if shortlist.note else "")
+        ),
+        url=reverse("mentorship:directory", kwargs={"slug": program.slug}),
+    )
+    return shortlist
