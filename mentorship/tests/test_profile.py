@@ -13,6 +13,7 @@ from PIL import Image
 
 from mentorship import forms as profile_forms
 from mentorship import images
+from mentorship.geo import resolve_location
 from mentorship.models import Profile
 from mentorship.tests.factories import SkillFactory, UserFactory
 from programs.models import EnrollmentState, Role
@@ -107,14 +108,25 @@ def test_profile_is_saved_with_job_history_skills_and_coordinates(client, user):
         ("  louisville,   ky ", (38.25, -85.76)),
         ("Frankfort, KY", (38.2, -84.87)),
         ("Bethesda, MD", (38.98, -77.1)),
+        ("Louisville, Kentucky", (38.25, -85.76)),
+        ("Louisville, KY, USA", (38.25, -85.76)),
+        # Two-letter codes collide (CA: California/Canada, KY: Kentucky/Cayman Islands): the state wins.
+        ("Richmond, CA", (37.94, -122.35)),
+        ("Georgetown, KY", (38.21, -84.56)),
+        ("Hamilton, Canada", (43.25, -79.85)),
+        ("Paris", (48.85, 2.35)),
     ],
 )
 def test_location_resolves_to_coordinates(typed, expected):
-    from mentorship.geo import resolve_location
-
     lat, lon = resolve_location(typed)
 
     assert (lat, lon) == (pytest.approx(expected[0], abs=0.1), pytest.approx(expected[1], abs=0.1))
+
+
+@pytest.mark.parametrize("typed", ["", "Nowhere-in-particular-xyz", "Kingston, PA", "Santiago, CA"])
+def test_a_place_not_on_the_list_is_unknown_rather_than_a_namesake(typed):
+    # Kingston, PA is too small for the city list; Kingston, Jamaica is 2,500 km away.
+    assert resolve_location(typed) is None
 
 
 def test_unknown_location_keeps_the_text_and_no_coordinates(client, user):
