@@ -184,6 +184,14 @@ class EnrollmentAdminForm(forms.ModelForm):
         return cleaned
 
 
+class CohortListFilter(admin.RelatedOnlyFieldListFilter):
+    """Cohorts in scope, named with their program in one query (not one per cohort)."""
+
+    def field_choices(self, field, request, model_admin):
+        in_scope = model_admin.get_queryset(request).distinct().values_list(f"{self.field_path}__pk", flat=True)
+        return [(c.pk, str(c)) for c in Cohort.objects.filter(pk__in=in_scope).select_related("program")]
+
+
 TRANSITIONS = {
     EnrollmentState.APPROVED: services.enrollment_approve,
     EnrollmentState.WAITLISTED: services.enrollment_waitlist,
@@ -201,7 +209,7 @@ class EnrollmentAdmin(ProgramScopedAdmin):
         "state",
         "role",
         ("cohort__program", admin.RelatedOnlyFieldListFilter),
-        ("cohort", admin.RelatedOnlyFieldListFilter),
+        ("cohort", CohortListFilter),
     ]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user", "cohort__program"]

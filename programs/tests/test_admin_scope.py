@@ -400,3 +400,32 @@ def test_coordinator_cannot_delete_a_program(coordinator_client, world):
 
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert Program.objects.filter(pk=world.a.pk).exists()
+
+
+def count_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == HTTPStatus.OK
+    return len(context)
+
+
+@pytest.mark.parametrize("model", ["program", "cohort", "enrollment"])
+def test_changelist_queries_do_not_grow_with_rows(coordinator_client, world, model):
+    url = admin_url(model, "changelist")
+    few = count_queries(coordinator_client, url)
+    for i in range(6):
+        program = Program.objects.create(name=f"Extra {i}", short_name=f"X{i}", slug=f"x{i}")
+        ProgramCoordinator.objects.create(program=program, user=world.coordinator)
+        EnrollmentFactory.create_batch(2, cohort=CohortFactory(program=program))
+
+    assert count_queries(coordinator_client, url) == few
+
+
+def test_people_changelist_queries_do_not_grow_with_rows(coordinator_client, world):
+    url = reverse("admin:mentorship_user_changelist")
+    few = count_queries(coordinator_client, url)
+    EnrollmentFactory.create_batch(10, cohort=world.cohort_a)
+
+    assert count_queries(coordinator_client, url) == few
