@@ -602,8 +602,11 @@ def mentorship_create(
             else None
         )
         if cohort is None:
+            # Not approved is a soft rule: tell the coordinator they may override it.
+            problem = MENTEE_NOT_APPROVED.format(person=mentee, program=program.short_name)
             raise RuleViolation(
-                MENTEE_NOT_APPROVED.format(person=mentee, program=program.short_name), code="not_approved"
+                OVERRIDE_REASON_REQUIRED.format(problem=problem) if not override_reason.strip() else problem,
+                code="not_approved",
             )
     skip = frozenset(SOFT_RULES) if override_reason.strip() else frozenset()
     try:
