@@ -21,6 +21,7 @@ class EnrollmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's <form> carries the token
         if not program.requires_application_approval:
             for name in ("needs", "challenges", "strengths", "areas_for_improvement"):
                 del self.fields[name]

@@ -245,6 +245,15 @@ def test_posts_need_a_csrf_token(action):
     assert enrollment.state == EnrollmentState.APPROVED
 
 
+def test_enrol_form_carries_one_csrf_token(client):
+    client.force_login(UserFactory())
+
+    body = client.get(enroll_url(CohortFactory(program=seeded("hhs")))).content.decode()
+
+    form = body[body.index('<form method="post" novalidate>') :]
+    assert form[: form.index("</form>")].count('name="csrfmiddlewaretoken"') == 1
+
+
 def test_posts_with_the_csrf_token_pass():
     cohort = CohortFactory(program=seeded("hpmsnj"))
     user = UserFactory()
