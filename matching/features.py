@@ -6,7 +6,7 @@ import dataclasses
 
 import numpy as np
 import scipy.sparse as sp
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from mentorship.models import JobHistoryEntry, Mentorship, MentorshipState, Profile, Skill
@@ -81,10 +81,13 @@ def build_pool(*, program: Program, cohort: Cohort | None = None, mentee_ids: li
         mentors.setdefault(user_id, " ".join(filter(None, (strengths, needs))))
     mentee_ids_list, mentor_ids_list = list(mentees), list(mentors)
     people = set(mentee_ids_list) | set(mentor_ids_list)
+    # Subqueries rather than lists of thousands of ids: the database filters.
+    mentee_q = mentee_rows.values("user_id")
+    mentor_q = _enrolled(program, cohort, Role.MENTOR).values("user_id")
 
     profiles = {
         row[0]: row
-        for row in Profile.objects.filter(user_id__in=people).values_list(
+        for row in Profile.objects.filter(Q(user_id__in=mentee_q) | Q(user_id__in=mentor_q)).values_list(
             "user_id", "career_level", "latitude", "longitude", "org_unit", "leadership_position",
             "professional_goals", "bio", "headline", "supervisor_id",
         )
@@ -93,18 +96,22 @@ def build_pool(*, program: Program, cohort: Cohort | None = None, mentee_ids: li
     column = {pk: n for n, pk in enumerate(skill_ids)}
     tag_names = list(Skill.objects.order_by("pk").values_list("name", flat=True))
 
-    def tag_matrix(through_field: str, ids: list[int]) -> sp.csr_matrix:
+    def tag_matrix(through_field: str, ids: list[int], subquery) -> sp.csr_matrix:
         through = getattr(Profile, through_field).through
         row_of = {uid: n for n, uid in enumerate(ids)}
         rows, cols = [], []
-        for uid, skill in through.objects.filter(profile__user_id__in=ids).values_list("profile__user_id", "skill_id"):
+        for uid, skill in through.objects.filter(profile__user_id__in=subquery).values_list(
+            "profile__user_id", "skill_id"
+        ):
+            if uid not in row_of:
+                continue
             rows.append(row_of[uid])
             cols.append(column[skill])
         data = np.ones(len(rows), dtype=np.float32)
         return sp.csr_matrix((data, (rows, cols)), shape=(len(ids), len(skill_ids)))
 
     history = {uid: [] for uid in mentor_ids_list}
-    for uid, title, org, desc in JobHistoryEntry.objects.filter(profile__user_id__in=mentor_ids_list).values_list(
+    for uid, title, org, desc in JobHistoryEntry.objects.filter(profile__user_id__in=mentor_q).values_list(
         "profile__user_id", "title", "organisation", "description"
     ):
         history[uid].append(" ".join(filter(None, (title, org, desc))))
@@ -117,10 +124,10 @@ def build_pool(*, program: Program, cohort: Cohort | None = None, mentee_ids: li
 
     active = Mentorship.objects.filter(program=program, state=MentorshipState.ACTIVE)
     mentor_load = dict(
-        active.filter(mentor_id__in=mentor_ids_list).values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n")
+        active.filter(mentor_id__in=mentor_q).values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n")
     )
     mentee_load = dict(
-        active.filter(mentee_id__in=mentee_ids_list).values("mentee_id").annotate(n=Count("pk")).values_list("mentee_id", "n")
+        active.filter(mentee_id__in=mentee_q).values("mentee_id").annotate(n=Count("pk")).values_list("mentee_id", "n")
     )
 
     # Hard constraints: the same person on both sides, the supervisor chain
@@ -134,7 +141,8 @@ def build_pool(*, program: Program, cohort: Cohort | None = None, mentee_ids: li
     if program.excludes_supervisor_chain:
         first_line = {uid: prof(uid)[9] for uid in mentee_ids_list}
         second_line = dict(
-            Profile.objects.filter(user_id__in={s for s in first_line.values() if s}).values_list("user_id", "supervisor_id")
+            Profile.objects.filter(user_id__in=Profile.objects.filter(user_id__in=mentee_q).values("supervisor_id"))
+            .values_list("user_id", "supervisor_id")
         )
         for i, uid in enumerate(mentee_ids_list):
             for boss in (first_line[uid], second_line.get(first_line[uid])):
@@ -143,17 +151,19 @@ def build_pool(*, program: Program, cohort: Cohort | None = None, mentee_ids: li
                     forbidden_j.append(mentor_row[boss])
     mentee_row = {uid: n for n, uid in enumerate(mentee_ids_list)}
     for mentor_id, mentee_id in (
-        Mentorship.objects.filter(program=program, mentee_id__in=mentee_ids_list, mentor_id__in=mentor_ids_list)
+        Mentorship.objects.filter(program=program, mentee_id__in=mentee_q, mentor_id__in=mentor_q)
         .exclude(state=MentorshipState.ACTIVE)
         .values_list("mentor_id", "mentee_id")
     ):
+        if mentee_id not in mentee_row or mentor_id not in mentor_row:
+            continue
         forbidden_i.append(mentee_row[mentee_id])
         forbidden_j.append(mentor_row[mentor_id])
 
     nan = float("nan")
     pool = engine.Pool(
-        mentee_needs=tag_matrix("development_needs", mentee_ids_list),
-        mentor_skills=tag_matrix("skills_offered", mentor_ids_list),
+        mentee_needs=tag_matrix("development_needs", mentee_ids_list, mentee_q),
+        mentor_skills=tag_matrix("skills_offered", mentor_ids_list, mentor_q),
         tag_names=tag_names,
         mentee_goals=[" ".join(filter(None, (prof(u)[6], mentees[u][1]))) for u in mentee_ids_list],
         mentor_history=[

@@ -47,39 +47,57 @@ def match_run_create(*, program: Program, cohort: Cohort, by: User | None) -> Ma
         assignment = engine.assign(cands, pool.mentor_capacity, pool.n_mentees)
     else:
         assignment = engine.Assignment(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), pool.n_mentees)
-    proposals = []
-    for i, j in zip(assignment.mentee.tolist(), assignment.mentor.tolist()):
-        why = engine.explain(pool, weights, i, j)
-        proposals.append(
+    explanations = engine.explain_many(pool, weights, assignment.mentee, assignment.mentor)
+    MatchProposal.objects.bulk_create(
+        [
             MatchProposal(
                 run=run,
-                mentee_id=built.mentee_ids[i],
-                mentor_id=built.mentor_ids[j],
+                mentee_id=built.mentee_ids[why.mentee],
+                mentor_id=built.mentor_ids[why.mentor],
                 score=min(max(why.score, 0.0), 1.0),
                 components=components_json(why),
             )
-        )
-    MatchProposal.objects.bulk_create(proposals)
-    matched = set(assignment.mentee.tolist())
+            for why in explanations
+        ],
+        batch_size=2000,
+    )
+    matched = np.zeros(pool.n_mentees, dtype=bool)
+    matched[assignment.mentee] = True
+    waiting = np.flatnonzero(~matched & ~pool.mentee_matched)
+    best = _best_scores(pool, weights, waiting)
     unmatched = []
-    for i, mentee_id in enumerate(built.mentee_ids):
-        if i in matched or pool.mentee_matched[i]:
-            continue
-        best = engine.suggest(pool, engine.Weights(**{**weights.__dict__, "min_score": 0.0}), i, limit=1)
-        if not best:
+    for i, score in zip(waiting.tolist(), best.tolist()):
+        if score < 0:
             reason = NO_ELIGIBLE_MENTOR
-        elif best[0].score < weights.min_score:
-            reason = ONLY_LOW_SCORES.format(best=best[0].score, minimum=weights.min_score)
+        elif score < weights.min_score:
+            reason = ONLY_LOW_SCORES.format(best=score, minimum=weights.min_score)
         else:
             reason = TAKEN_BY_BETTER
-        unmatched.append(UnmatchedMentee(run=run, mentee_id=mentee_id, reason=reason))
-    UnmatchedMentee.objects.bulk_create(unmatched)
+        unmatched.append(UnmatchedMentee(run=run, mentee_id=built.mentee_ids[i], reason=reason))
+    UnmatchedMentee.objects.bulk_create(unmatched, batch_size=2000)
     run.mentees_considered = int((~pool.mentee_matched).sum()) if pool.n_mentees else 0
     run.mentors_considered = int((pool.mentor_capacity > 0).sum()) if pool.n_mentors else 0
     run.total_score = assignment.total_score
     run.seconds = time.perf_counter() - started
     run.save(update_fields=["mentees_considered", "mentors_considered", "total_score", "seconds"])
     return run
+
+
+def _best_scores(pool: engine.Pool, weights: engine.Weights, rows: np.ndarray) -> np.ndarray:
+    """Each mentee's best score over eligible mentors with a free place, ignoring
+    the minimum score; -1 where no mentor is eligible. Vectorised in chunks."""
+    best = np.full(rows.size, -1.0, dtype=np.float32)
+    if rows.size == 0:
+        return best
+    scorer = engine.Scorer(pool, engine.Weights(**{**weights.__dict__, "min_score": 0.0}))
+    cols = scorer.active_cols
+    if cols.size == 0:
+        return best
+    step = max(1, scorer.chunk_rows(cols.size))
+    for start in range(0, rows.size, step):
+        block = scorer.block(rows[start : start + step], cols)
+        best[start : start + step] = block.max(axis=1)
+    return best
 
 
 def _open_proposal(proposal: MatchProposal) -> MatchProposal:
