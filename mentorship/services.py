@@ -219,11 +219,11 @@ def _check_pair(
     if active.filter(mentor=mentor, mentee=mentee).exists():
         raise RuleViolation(ALREADY_PAIRED.format(mentor=mentor, mentee=mentee, program=program.short_name), code="paired")
     if not program.allows_dual_role:
-        if active.filter(mentor=mentee).exists() or _approved_anywhere(mentee, program, Role.MENTOR):
+        if active.filter(mentor=mentee).exists() or _approved_anywhere(mentee, program, Role.MENTOR, today):
             raise RuleViolation(
                 DUAL_ROLE.format(program=program.short_name, person=mentee, role="mentor"), code="dual_role"
             )
-        if active.filter(mentee=mentor).exists() or _approved_anywhere(mentor, program, Role.MENTEE):
+        if active.filter(mentee=mentor).exists() or _approved_anywhere(mentor, program, Role.MENTEE, today):
             raise RuleViolation(
                 DUAL_ROLE.format(program=program.short_name, person=mentor, role="mentee"), code="dual_role"
             )
@@ -283,13 +283,13 @@ def _check_pair(
         )
 
 
-def _approved_anywhere(user: User, program: Program, role: str) -> bool:
-    """Approved in this role in a cohort of the program that is still running."""
+def _approved_anywhere(user: User, program: Program, role: str, today: datetime.date) -> bool:
+    """Approved in this role in a cohort of the program that is still running on `today`."""
     return Enrollment.objects.filter(
         user=user,
         cohort__program=program,
         cohort__is_closed=False,
-        cohort__ends_on__gte=timezone.localdate(),
+        cohort__ends_on__gte=today,
         role=role,
         state=EnrollmentState.APPROVED,
     ).exists()
@@ -671,7 +671,8 @@ def mentorship_end(
     if completed:
         if program.requires_wrapup_call and not has_held_meeting(mentorship=mentorship, kind=MeetingKind.WRAPUP):
             raise RuleViolation(WRAPUP_REQUIRED.format(program=program.short_name), code="wrapup")
-    elif not is_coordinator:
+    if not is_coordinator:
+        # Calling an end before the planned end "completed" does not make it allowed sooner.
         allowed_from = early_end_from(mentorship=mentorship)
         planned = mentorship.planned_end_on
         ending_before_plan = planned is None or today < planned

@@ -258,6 +258,15 @@ def test_still_mentoring_from_an_ended_cohort_counts_as_a_mentor(aahpm):
         invite(aahpm, person, mentor_in(aahpm))
 
 
+def test_dual_role_is_judged_on_the_day_of_the_pairing():
+    # A coordinator records a pairing made during last year's cohort: the person was a mentor then.
+    last_year = cohort_of("aahpm", starts_on=datetime.date(2025, 1, 1), ends_on=datetime.date(2025, 12, 31))
+    person = mentor_in(last_year, mentee_in(last_year))
+
+    with refused(services.DUAL_ROLE.format(program="AAHPM", person=person, role="mentor")):
+        pair(last_year, mentor_in(last_year), person, today=datetime.date(2025, 6, 1))
+
+
 def test_hhs_allows_one_person_to_be_mentor_and_mentee_at_once(hhs):
     person = mentor_in(hhs, mentee_in(hhs))
     pair(hhs, person, mentee_in(hhs))  # already mentoring someone
