@@ -39,4 +39,4 @@ prod: install
 	bash bin/run-prod
 
 clean:
-	rm -rf var/broker var/mail var/test*.sqlite3*
+	rm -rf var/broker var/mail var/test-dbs

@@ -7,6 +7,7 @@ the production posture, where DJANGO_SECRET_KEY is required and
 `manage.py check --deploy` is clean.
 """
 
+import os
 import secrets
 from pathlib import Path
 
@@ -104,7 +105,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON",
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # A file (not :memory:) so threads in concurrency tests share it; one per
+    # test process so parallel runs never drop each other's tables.
+    (VAR_DIR / "test-dbs").mkdir(exist_ok=True)
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-dbs" / f"test-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -210,6 +214,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Hourly: invitations past their expiry, and reminders before it.
     "invitations-expire": {"task": "mentorship.tasks.invitations_expire_task", "schedule": crontab(minute=5)},
+    # Daily: surveys the programs' rules make due (exit, fit check, evaluation, progress reports,
+    # feedback), then reminders to non-responders after 7 and 14 days. Both claim each send.
+    "surveys-dispatch-due": {"task": "surveys.tasks.survey_dispatch_due_task", "schedule": crontab(hour=7, minute=15)},
+    "surveys-reminders": {"task": "surveys.tasks.survey_reminders_send_task", "schedule": crontab(hour=7, minute=45)},
 }
 
 CACHES = {

@@ -121,9 +121,14 @@ class Command(BaseCommand):
                         coords = resolve_location(profile.location)
                         if coords:
                             profile.latitude, profile.longitude = coords
-                        profile.career_level = (CareerLevel.SENIOR if n % 2 else CareerLevel.EXECUTIVE) if is_mentor else (
-                            CareerLevel.EARLY if n % 2 else CareerLevel.MID
-                        )
+                        if is_mentor:
+                            # Where peer-to-peer is a platform (HHS), one mentor is a mid-career peer.
+                            peer = program.platforms and n == MENTORS_PER_PROGRAM
+                            profile.career_level = (
+                                CareerLevel.MID if peer else CareerLevel.SENIOR if n % 2 else CareerLevel.EXECUTIVE
+                            )
+                        else:
+                            profile.career_level = CareerLevel.EARLY if n % 2 else CareerLevel.MID
                         profile.leadership_position = is_mentor and n % 2 == 1
                         profile.professional_goals = (
                             "Grow as a leader, present at the annual assembly and build a grant-funded program."
