@@ -43,13 +43,28 @@ DEFAULT_TIMEOUT_MS = 15_000
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(django_db_setup):
     root_conftest.require(CHROMIUM.exists(), f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - playwright is in requirements.txt
         root_conftest.require(False, "the playwright Python package is not installed")
+    from django.db import connections
+
+    # Django keeps a connection per thread, but while an event loop runs in the
+    # thread (Playwright's, from here on) asgiref hands out a separate one per
+    # context. The test database's serialized contents, which
+    # serialized_rollback restores before each test, were stored on the
+    # thread's connection when the database was set up: give them to the new one.
+    serialized = {
+        conn.alias: conn._test_serialized_contents
+        for conn in connections.all()
+        if getattr(conn, "_test_serialized_contents", None)
+    }
     with sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            if not getattr(connections[alias], "_test_serialized_contents", None):
+                connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
         try:
             yield browser
