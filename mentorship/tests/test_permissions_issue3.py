@@ -12,6 +12,7 @@ from http import HTTPStatus
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from mentorship import services
 from mentorship.models import InvitationState, MeetingKind, Mentorship, MentorshipState
@@ -290,3 +291,14 @@ def test_ending_through_the_page(world):
     assert response.status_code == HTTPStatus.FOUND
     world.mentorship.refresh_from_db()
     assert world.mentorship.state == MentorshipState.ENDED_EARLY
+
+
+def test_coordinator_reads_the_invitation_as_an_observer(world):
+    mentee, mentor = world.people["mentee"], world.people["mentor"]
+
+    body = _client(world, "coordinator").get(world.invitation.get_absolute_url()).content.decode()
+
+    assert escape(f"{mentee.display_name} invited {mentor.display_name}") in body
+    assert "Your invitation to" not in body
+    assert reverse("mentorship:invitation_accept", args=[world.invitation.pk]) not in body
+    assert reverse("mentorship:invitation_withdraw", args=[world.invitation.pk]) not in body
