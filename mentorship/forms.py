@@ -45,8 +45,8 @@ class ProfileForm(forms.ModelForm):
         widgets = {
             "bio": forms.Textarea(attrs={"rows": 4}),
             "professional_goals": forms.Textarea(attrs={"rows": 3}),
-            "skills_offered": forms.CheckboxSelectMultiple(attrs={"class": "skill-list"}),
-            "development_needs": forms.CheckboxSelectMultiple(attrs={"class": "skill-list"}),
+            "skills_offered": forms.CheckboxSelectMultiple,
+            "development_needs": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, user: User, **kwargs):
@@ -80,8 +80,8 @@ class ProfileForm(forms.ModelForm):
             Fieldset(
                 "Skills and goals",
                 Div(
-                    Div(Field("skills_offered"), css_class="col-md-6"),
-                    Div(Field("development_needs"), css_class="col-md-6"),
+                    Div(Field("skills_offered", wrapper_class="skill-list"), css_class="col-md-6"),
+                    Div(Field("development_needs", wrapper_class="skill-list"), css_class="col-md-6"),
                     css_class="row",
                 ),
                 "professional_goals",

@@ -28,14 +28,14 @@ def program_detail(request, slug):
         for e in Enrollment.objects.filter(user=request.user, cohort__program=program).select_related("cohort")
     }
     rows = []
+    live = {EnrollmentState.APPLIED, EnrollmentState.APPROVED, EnrollmentState.WAITLISTED}
     for cohort in cohorts:
-        rows.append(
-            {
-                "cohort": cohort,
-                "open": cohort.enrolment_is_open(today),
-                "mine": [enrollments.get((cohort.pk, role)) for role in (Role.MENTOR, Role.MENTEE)],
-            }
-        )
+        mine = [enrollments.get((cohort.pk, role)) for role in (Role.MENTOR, Role.MENTEE)]
+        held = {e.role for e in mine if e and e.state in live}
+        # Offer only roles the person does not hold; one role at most where the
+        # program does not allow being mentor and mentee at once.
+        offer = [] if (held and not program.allows_dual_role) else [r for r in (Role.MENTEE, Role.MENTOR) if r not in held]
+        rows.append({"cohort": cohort, "open": cohort.enrolment_is_open(today), "mine": mine, "offer": offer})
     return render(
         request,
         "programs/program_detail.html",

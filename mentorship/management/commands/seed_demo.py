@@ -178,7 +178,9 @@ class Command(BaseCommand):
                     )
         self.logins = logins
         if not quiet:
-            self.stdout.write(self.style.SUCCESS("Demo data ready. Sign in at http://127.0.0.1:8000/ with:"))
+            from django.conf import settings
+
+            self.stdout.write(self.style.SUCCESS(f"Demo data ready. Sign in at {settings.SITE_URL}/ with:"))
             width = max(len(label) for label, _ in logins)
             for label, email in logins:
                 self.stdout.write(f"  {label.ljust(width)}  {email}")
