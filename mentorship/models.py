@@ -402,3 +402,131 @@ class MeetingPrivateNote(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["meeting", "author"], name="one_private_note_per_author")]
+
+
+# ---------------------------------------------------------------------------
+# Goals, agreements and calendar feeds (the working life of a mentorship)
+# ---------------------------------------------------------------------------
+
+
+class GoalStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    ACHIEVED = "achieved", "Achieved"
+    DROPPED = "dropped", "Dropped"
+
+
+class Goal(models.Model):
+    """One goal of the mentee's goals document, which each program names its own way
+    (AAHPM Mentoring Worksheet, HHS IDP, KY Connections Development Plan).
+
+    Confidential to the pair: the mentee owns it, the mentor reads it once the
+    mentee has shared the document (`Mentorship.goals_shared_at`), coordinators
+    only ever see how many goals there are.
+    """
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="goals")
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    target_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=12, choices=GoalStatus.choices, default=GoalStatus.NOT_STARTED)
+    progress_notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = [models.F("target_date").asc(nulls_last=True), "pk"]
+        indexes = [models.Index(fields=["mentorship", "status"])]
+
+    def __str__(self):
+        return self.title
+
+
+class MeetingFrequency(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    FORTNIGHTLY = "fortnightly", "Every two weeks"
+    MONTHLY = "monthly", "Monthly"
+    BIMONTHLY = "bimonthly", "Every two months"
+    QUARTERLY = "quarterly", "Quarterly"
+
+
+class Agreement(models.Model):
+    """The mentoring agreement, with the terms of WTAP's Mentoring Agreement Form.
+
+    Either partner drafts the terms; both sign with their typed name. Once anyone
+    has signed, the terms are frozen (a signer may withdraw their signature while
+    the partner has not signed, which unfreezes them); once both have signed the
+    agreement is read-only for good.
+    """
+
+    mentorship = models.OneToOneField(Mentorship, on_delete=models.CASCADE, related_name="agreement")
+    duration_and_evaluation = models.TextField(
+        "duration and evaluation", help_text="How long the relationship lasts and when it is evaluated."
+    )
+    meeting_frequency = models.CharField(max_length=12, choices=MeetingFrequency.choices)
+    min_meeting_minutes = models.PositiveSmallIntegerField("minimum meeting length (minutes)")
+    max_meeting_minutes = models.PositiveSmallIntegerField("maximum meeting length (minutes)")
+    contact_between_meetings = models.TextField(help_text="How you reach each other between meetings.")
+    mentor_role = models.TextField("the mentor's role")
+    mentee_role = models.TextField("the mentee's role")
+    feedback = models.TextField(help_text="How and when you give each other feedback.")
+    no_fault_termination = models.TextField("no-fault termination")
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    mentor_signed_name = models.CharField(max_length=200, blank=True)
+    mentor_signed_at = models.DateTimeField(null=True, blank=True)
+    mentee_signed_name = models.CharField(max_length=200, blank=True)
+    mentee_signed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_meeting_minutes__gte=1, max_meeting_minutes__lte=1440)
+                & Q(min_meeting_minutes__lte=models.F("max_meeting_minutes")),
+                name="agreement_meeting_length_sane",
+            ),
+            # A signature is a typed name and a time, never one without the other.
+            models.CheckConstraint(
+                condition=(Q(mentor_signed_at__isnull=True) & Q(mentor_signed_name=""))
+                | (Q(mentor_signed_at__isnull=False) & ~Q(mentor_signed_name="")),
+                name="agreement_mentor_signature_complete",
+            ),
+            models.CheckConstraint(
+                condition=(Q(mentee_signed_at__isnull=True) & Q(mentee_signed_name=""))
+                | (Q(mentee_signed_at__isnull=False) & ~Q(mentee_signed_name="")),
+                name="agreement_mentee_signature_complete",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Mentoring agreement of {self.mentorship}"
+
+    def get_absolute_url(self):
+        return reverse("worklife:agreement", kwargs={"pk": self.mentorship_id})
+
+    @property
+    def is_signed_by_both(self) -> bool:
+        return self.mentor_signed_at is not None and self.mentee_signed_at is not None
+
+    @property
+    def is_signed_by_anyone(self) -> bool:
+        return self.mentor_signed_at is not None or self.mentee_signed_at is not None
+
+    def signed_at_of(self, role: str):
+        return self.mentor_signed_at if role == "mentor" else self.mentee_signed_at
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in a participant's private calendar feed URL.
+
+    Whoever knows the URL reads the person's meeting times (never notes), as with
+    Google's or Outlook's private calendar addresses; resetting it makes the old
+    URL answer 404.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="calendar_feed_token")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Calendar feed of {self.user}"
