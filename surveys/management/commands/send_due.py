@@ -1,0 +1,53 @@
+"""Run the planning beat runs, for a given day: surveys that fell due and survey reminders.
+
+    python manage.py send_due --date 2026-04-01 --dry-run
+
+For deployments that prefer cron to Celery beat, and for checking what would
+go out. It calls the same services as the beat tasks, so a day run by both
+sends nothing twice. A dry run prints the plan and writes nothing.
+"""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from surveys import services
+
+
+def _date(value: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"--date must be YYYY-MM-DD, not “{value}”.")
+
+
+class Command(BaseCommand):
+    help = "Send what is due on a day (surveys and survey reminders); --dry-run prints it and writes nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", type=_date, default=None, help="The day to plan for (default: today).")
+        parser.add_argument("--dry-run", action="store_true", help="Print what would go out; write nothing.")
+
+    def handle(self, *args, date=None, dry_run=False, **options):
+        today = date or timezone.localdate()
+        verb = "Would send" if dry_run else "Sent"
+
+        dispatch = services.survey_dispatch_due(today=today, dry_run=dry_run)
+        self.stdout.write(f"Surveys due on {today:%Y-%m-%d}: {len(dispatch.planned)} new invitation(s).")
+        for due in dispatch.planned:
+            self.stdout.write(f"  {due.describe()}")
+
+        reminders = services.survey_reminders_send(today=today, dry_run=dry_run)
+        self.stdout.write(f"Survey reminders: {len(reminders.planned)}.")
+        for invitation, number in reminders.planned:
+            self.stdout.write(
+                f"  reminder {number}: {invitation.survey.program.short_name} “{invitation.survey.title}” → "
+                f"{invitation.recipient.email} (sent {timezone.localtime(invitation.sent_at):%Y-%m-%d})"
+            )
+        if dry_run:
+            self.stdout.write(self.style.WARNING("Dry run: nothing was written or sent."))
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(f"{verb} {dispatch.sent} survey link(s) and {reminders.sent} reminder(s).")
+            )

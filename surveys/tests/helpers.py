@@ -1,0 +1,37 @@
+"""Building blocks for the survey tests: days to travel to, seeded surveys, pairs."""
+
+import datetime
+import zoneinfo
+
+import time_machine
+from django.conf import settings
+
+from mentorship.tests.factories import UserFactory
+from programs.models import ProgramCoordinator
+from programs.tests.factories import CohortFactory, seeded
+from surveys.models import Survey
+
+from .factories import MentorshipFactory
+
+
+def at(day: datetime.date, hour: int = 9):
+    """Travel to `hour` o'clock local time on `day` (time stands still)."""
+    tz = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    return time_machine.travel(datetime.datetime.combine(day, datetime.time(hour), tzinfo=tz), tick=False)
+
+
+def seeded_survey(slug: str, kind: str) -> Survey:
+    return Survey.objects.get(program__slug=slug, kind=kind)
+
+
+def pair_in(slug: str, started_on: datetime.date, **kwargs):
+    cohort = CohortFactory(
+        program=seeded(slug), starts_on=started_on - datetime.timedelta(days=1), ends_on=started_on + datetime.timedelta(days=800)
+    )
+    return MentorshipFactory(cohort=cohort, started_on=started_on, **kwargs)
+
+
+def coordinator_of(slug: str, **kwargs):
+    user = UserFactory(is_staff=True, **kwargs)
+    ProgramCoordinator.objects.create(program=seeded(slug), user=user)
+    return user
