@@ -391,9 +391,95 @@ class ProgramCoordinator(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="coordinator_links")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coordinated_programs")
     added_at = models.DateTimeField(auto_now_add=True)
+    # Who may run a program is part of its rules: adding or removing a
+    # coordinator is audited like a change of cap.
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["program", "user"], name="coordinator_once_per_program")]
 
     def __str__(self):
         return f"{self.user} coordinates {self.program.short_name}"
+
+
+class EventKind(models.TextChoices):
+    KICK_OFF = "kick_off", "Kick-off"
+    CHAPTER_MEETING = "chapter_meeting", "Chapter meeting"
+    SOCIAL = "social", "Social / team building"
+    LUNCH_AND_LEARN = "lunch_and_learn", "Lunch and learn"
+    ANNUAL_DINNER = "annual_dinner", "Annual dinner"
+    ORIENTATION = "orientation", "Orientation"
+    TRAINING = "training", "Training"
+    WORKSHOP = "workshop", "Workshop"
+
+
+class Event(models.Model):
+    """A program-wide gathering: KY's monthly meetings, socials and lunch-and-learns,
+    HPMSNJ's annual dinner, HHS orientation and training, WTAP's mentor workshop."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="events")
+    cohort = models.ForeignKey(
+        Cohort,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+        help_text="Empty: for every participant of the program.",
+    )
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    title = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    location = models.CharField(max_length=300, blank=True, help_text="Address or video link; empty: to be announced.")
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["program", "starts_at"]), models.Index(fields=["starts_at"])]
+
+    def __str__(self):
+        return f"{self.title} ({timezone.localtime(self.starts_at):%d %b %Y})"
+
+    def get_absolute_url(self):
+        return reverse("events:detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "The event must end after it starts."})
+        if self.cohort_id and self.program_id and self.cohort.program_id != self.program_id:
+            raise ValidationError({"cohort": "Choose a cohort of this event's program."})
+
+    @property
+    def uid(self) -> str:
+        """Stable calendar identifier: a re-downloaded .ics updates the same entry."""
+        return f"program-event-{self.pk}@mentoring"
+
+
+class Rsvp(models.TextChoices):
+    YES = "yes", "Yes"
+    MAYBE = "maybe", "Maybe"
+    NO = "no", "No"
+
+
+class EventAttendance(models.Model):
+    """One person's answer to an event and whether they came."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_attendances")
+    rsvp = models.CharField("RSVP", max_length=5, choices=Rsvp.choices, blank=True)
+    rsvp_at = models.DateTimeField("answered at", null=True, blank=True)
+    attended = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["event", "user"]
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="event_attendance_once")]
+        indexes = [models.Index(fields=["user", "event"])]
+        verbose_name_plural = "event attendance"
+
+    def __str__(self):
+        return f"{self.user} at {self.event}"
