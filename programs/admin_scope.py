@@ -9,6 +9,7 @@ Superusers see everything.
 """
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
@@ -97,7 +98,23 @@ def scope_related_queryset(queryset, request):
 
 
 class ProgramScopedAdmin(ProgramScopedMixin, SimpleHistoryAdmin):
+    """Scoped, with django-simple-history's history pages: who changed what, when.
+
+    History is a record, not an undo button. simple-history's "revert" saves an
+    old version straight through the form, past the services: an enrolment
+    reverted to "approved" would slip past the participant cap. Old versions
+    can be read, never saved back.
+    """
+
     list_per_page = 50
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied("Old versions are read-only; make the change on the current record.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ProgramScopedInline:
