@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("programs/", include("programs.urls")),
+    path("events/", include("programs.events_urls")),
     path("surveys/", include("surveys.urls")),
     path("", include("mentorship.site_urls")),
     path("", include("mentorship.worklife_urls")),

@@ -1,10 +1,14 @@
-"""Reads about programs, cohorts and enrolment, with their access checks."""
+"""Reads about programs, cohorts, enrolment and events, with their access checks."""
+
+import datetime
+from collections import defaultdict
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from .models import Cohort, Enrollment, EnrollmentState, Program, ProgramCoordinator, Role
+from .models import Cohort, Enrollment, EnrollmentState, Event, EventAttendance, Program, ProgramCoordinator, Role, Rsvp
 
 
 def coordinated_program_ids(*, user) -> set[int]:
@@ -85,3 +89,124 @@ def cohort_stats(*, cohorts) -> dict[int, dict]:
         )
     )
     return {row["cohort_id"]: row for row in rows}
+
+
+# ---------------------------------------------------------------------------
+# Events
+# ---------------------------------------------------------------------------
+
+# How far ahead of an event its reminder goes out (the reminders planner asks).
+EVENT_REMINDER_HOURS = 24
+
+
+def _day_after(day: datetime.date) -> datetime.datetime:
+    """Midnight after `day` in the site's time zone: events before it fall on or before `day`."""
+    return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
+
+
+def events_visible_filter(*, user) -> Q:
+    """Which events a person sees: their cohorts' events, and the program-wide
+    events of programs they take part in while their cohort runs (last year's
+    KY participants do not get next year's chapter meetings); coordinators see
+    all of their programs' events."""
+    q = Q(pk__in=[])
+    if not user.is_authenticated:
+        return q
+    last_day: dict[int, datetime.date] = {}
+    cohort_ids = []
+    for cohort_id, program_id, ends_on in Enrollment.objects.filter(
+        user=user, state=EnrollmentState.APPROVED
+    ).values_list("cohort_id", "cohort__program_id", "cohort__ends_on"):
+        cohort_ids.append(cohort_id)
+        last_day[program_id] = max(ends_on, last_day.get(program_id, ends_on))
+    if cohort_ids:
+        q |= Q(cohort_id__in=cohort_ids)
+    for program_id, day in last_day.items():
+        q |= Q(program_id=program_id, cohort__isnull=True, starts_at__lt=_day_after(day))
+    coordinated = coordinated_program_ids(user=user)
+    if coordinated:
+        q |= Q(program_id__in=coordinated)
+    return q
+
+
+def events_for_user(*, user, now: datetime.datetime | None = None) -> list[Event]:
+    """Upcoming (and running) events of the person's programs, each with `.my_rsvp`
+    ("yes", "maybe", "no" or "") and `.going` (answers yes/maybe). Three queries."""
+    now = now or timezone.now()
+    events = list(
+        Event.objects.filter(events_visible_filter(user=user), ends_at__gt=now)
+        .select_related("program", "cohort")
+        .order_by("starts_at", "pk")
+    )
+    ids = [e.pk for e in events]
+    mine = dict(EventAttendance.objects.filter(user=user, event_id__in=ids).values_list("event_id", "rsvp"))
+    going = dict(
+        EventAttendance.objects.filter(event_id__in=ids, rsvp__in=[Rsvp.YES, Rsvp.MAYBE])
+        .order_by()
+        .values("event_id")
+        .annotate(n=Count("pk"))
+        .values_list("event_id", "n")
+    )
+    for event in events:
+        event.my_rsvp = mine.get(event.pk, "")
+        event.going = going.get(event.pk, 0)
+    return events
+
+
+def event_get_for_user(*, user, pk: int) -> Event:
+    """The event if the person may see it; 404 otherwise (not 403: ids of other
+    programs' events are not confirmed to exist)."""
+    event = (
+        Event.objects.filter(events_visible_filter(user=user), pk=pk).select_related("program", "cohort").first()
+    )
+    if event is None:
+        raise Http404("No such event in your programs.")
+    return event
+
+
+def events_due_for_reminder(*, now: datetime.datetime) -> list[tuple[Event, list[int]]]:
+    """Events starting within the next 24 hours, each with the ids of whom to remind.
+
+    For the reminders planner (mentorship/reminders.py), which claims each send
+    by its own unique key (say, the event id and the user), so asking twice in
+    the same window is harmless here.
+
+    Who is reminded: everyone taking part (approved in the event's cohort, or
+    for a program-wide event in a cohort of the program still running on the
+    event day) who has not answered "no", plus anyone else who answered yes or
+    maybe (a coordinator, a guest added in the admin). Sorted ids; three
+    queries however many events and people.
+    """
+    events = list(
+        Event.objects.filter(starts_at__gt=now, starts_at__lte=now + datetime.timedelta(hours=EVENT_REMINDER_HOURS))
+        .select_related("program", "cohort")
+        .order_by("starts_at", "pk")
+    )
+    if not events:
+        return []
+    answers: dict[int, dict[int, str]] = defaultdict(dict)
+    for event_id, user_id, rsvp in EventAttendance.objects.filter(event__in=events).values_list(
+        "event_id", "user_id", "rsvp"
+    ):
+        answers[event_id][user_id] = rsvp
+    participants = Enrollment.objects.filter(
+        state=EnrollmentState.APPROVED, cohort__program_id__in={e.program_id for e in events}
+    ).values_list("user_id", "cohort_id", "cohort__program_id", "cohort__ends_on")
+    by_cohort: dict[int, set[int]] = defaultdict(set)
+    by_program: dict[int, list[tuple[int, datetime.date]]] = defaultdict(list)
+    for user_id, cohort_id, program_id, ends_on in participants:
+        by_cohort[cohort_id].add(user_id)
+        by_program[program_id].append((user_id, ends_on))
+
+    due = []
+    for event in events:
+        if event.cohort_id:
+            invited = set(by_cohort.get(event.cohort_id, ()))
+        else:
+            day = timezone.localtime(event.starts_at).date()
+            invited = {user_id for user_id, ends_on in by_program.get(event.program_id, ()) if ends_on >= day}
+        said = answers.get(event.pk, {})
+        invited -= {user_id for user_id, rsvp in said.items() if rsvp == Rsvp.NO}
+        invited |= {user_id for user_id, rsvp in said.items() if rsvp in (Rsvp.YES, Rsvp.MAYBE)}
+        due.append((event, sorted(invited)))
+    return due
