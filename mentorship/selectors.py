@@ -26,10 +26,9 @@ from .models import Invitation, InvitationState, JobHistoryEntry, Mentorship, Me
 LIVE = (EnrollmentState.APPLIED, EnrollmentState.APPROVED, EnrollmentState.WAITLISTED)
 
 
-def program_ids_of(*, user) -> set[int]:
-    return set(
-        Enrollment.objects.filter(user=user, state__in=LIVE).values_list("cohort__program_id", flat=True)
-    )
+def program_ids_of(*, user, approved_only: bool = False) -> set[int]:
+    states = (EnrollmentState.APPROVED,) if approved_only else LIVE
+    return set(Enrollment.objects.filter(user=user, state__in=states).values_list("cohort__program_id", flat=True))
 
 
 def person_get_for_user(*, user, pk: int) -> User:
@@ -40,8 +39,10 @@ def person_get_for_user(*, user, pk: int) -> User:
         raise Http404("No such person.")
     if person.pk == user.pk:
         return person
+    # The viewer must be an approved participant (an applicant the sponsors
+    # have not approved yet sees no one) or the program's coordinator.
     their_programs = program_ids_of(user=person)
-    if their_programs & (program_ids_of(user=user) | coordinated_program_ids(user=user)):
+    if their_programs & (program_ids_of(user=user, approved_only=True) | coordinated_program_ids(user=user)):
         return person
     raise Http404("No such person.")
 

@@ -61,8 +61,10 @@ def _annotate_health(mentorships):
 @login_required
 def profile_edit(request):
     profile = services.profile_ensure(user=request.user)
-    form = ProfileForm(request.POST or None, request.FILES or None, instance=profile, user=request.user)
-    formset = JobHistoryFormSet(request.POST or None, instance=profile, prefix="jobs")
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    form = ProfileForm(data, files, instance=profile, user=request.user)
+    formset = JobHistoryFormSet(data, instance=profile, prefix="jobs")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         data = form.cleaned_data
         fields = {name: data[name] for name in form.Meta.fields if name not in ("skills_offered", "development_needs")}

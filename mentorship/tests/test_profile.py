@@ -311,3 +311,20 @@ def test_anonymous_is_sent_to_login_for_a_person(client, people, page):
 
     assert response.status_code == HTTPStatus.FOUND
     assert response.url == f"{reverse('account_login')}?next={url}"
+
+
+def test_an_unapproved_applicant_sees_no_participant_profile(client):
+    from programs.models import EnrollmentState, Program, Role
+    from programs.tests.factories import CohortFactory, EnrollmentFactory
+
+    from .factories import UserFactory
+
+    cohort = CohortFactory(program=Program.objects.get(slug="ky-connections"))
+    participant = EnrollmentFactory(cohort=cohort, role=Role.MENTOR, state=EnrollmentState.APPROVED).user
+    applicant = EnrollmentFactory(cohort=cohort, role=Role.MENTEE, state=EnrollmentState.APPLIED).user
+    client.force_login(applicant)
+    assert client.get(f"/people/{participant.pk}/").status_code == 404
+    approved = UserFactory()
+    EnrollmentFactory(user=approved, cohort=cohort, role=Role.MENTEE, state=EnrollmentState.APPROVED)
+    client.force_login(approved)
+    assert client.get(f"/people/{participant.pk}/").status_code == 200
