@@ -5,3 +5,12 @@ class MentorshipConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "mentorship"
     verbose_name = "Mentorships"
+
+    def ready(self):
+        # Decisions on enrolments (programs) reach people as notifications
+        # (mentorship): see programs/notifications.py for why it is plugged in here.
+        from programs.notifications import notifier_set
+
+        from .services import notify
+
+        notifier_set(notify)

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from .errors import RuleViolation
 from .models import Cohort, Enrollment, EnrollmentState, Platform, Program, ProgramCoordinator, Role
+from .notifications import enrollment_decision_notify
 
 ENROLMENT_NOT_OPEN = "Enrolment for {cohort} is not open: it opens on {opens} and closes on {closes}."
 ENROLMENT_NOT_YET_OPEN = "Enrolment for {cohort} opens on {opens}. Please come back then."
@@ -158,7 +159,9 @@ def enrollment_approve(*, enrollment: Enrollment, by=None, note: str = "") -> En
         raise RuleViolation(
             PARTICIPANT_CAP_REACHED.format(cohort=cohort, cap=cohort.effective_participant_cap), code="cap"
         )
-    return _decide(enrollment, state=EnrollmentState.APPROVED, by=by, note=note)
+    _decide(enrollment, state=EnrollmentState.APPROVED, by=by, note=note)
+    enrollment_decision_notify(enrollment=enrollment)
+    return enrollment
 
 
 @transaction.atomic
@@ -166,7 +169,11 @@ def enrollment_waitlist(*, enrollment: Enrollment, by=None, note: str = "") -> E
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.state not in (EnrollmentState.APPLIED, EnrollmentState.WAITLISTED):
         raise RuleViolation(ENROLLMENT_NOT_PENDING.format(state=enrollment.get_state_display().lower()))
-    return _decide(enrollment, state=EnrollmentState.WAITLISTED, by=by, note=note)
+    already = enrollment.state == EnrollmentState.WAITLISTED
+    _decide(enrollment, state=EnrollmentState.WAITLISTED, by=by, note=note)
+    if not already:
+        enrollment_decision_notify(enrollment=enrollment)
+    return enrollment
 
 
 @transaction.atomic
@@ -174,7 +181,9 @@ def enrollment_decline(*, enrollment: Enrollment, by=None, note: str = "") -> En
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.state not in (EnrollmentState.APPLIED, EnrollmentState.WAITLISTED):
         raise RuleViolation(ENROLLMENT_NOT_PENDING.format(state=enrollment.get_state_display().lower()))
-    return _decide(enrollment, state=EnrollmentState.DECLINED, by=by, note=note)
+    _decide(enrollment, state=EnrollmentState.DECLINED, by=by, note=note)
+    enrollment_decision_notify(enrollment=enrollment)
+    return enrollment
 
 
 @transaction.atomic
@@ -194,6 +203,7 @@ def enrollment_withdraw(*, enrollment: Enrollment, by=None, note: str = "") -> E
             # Nobody decided this place: it moved up by itself. Recording `by` would
             # name the person who withdrew as the one who approved someone else.
             _decide(next_in_line, state=EnrollmentState.APPROVED, by=None, note="Moved up from the waitlist.")
+            enrollment_decision_notify(enrollment=next_in_line, moved_up=True)
     return enrollment
 
 
