@@ -40,7 +40,7 @@ class QuestionInline(ProgramScopedInline, admin.StackedInline):
 
 @admin.register(Survey)
 class SurveyAdmin(ProgramScopedAdmin):
-    list_display = ["title", "program", "kind", "audience", "anonymous_in_reporting", "active", "invited", "answered_rate", "results_link"]
+    list_display = ["title", "program_name", "kind", "anonymous", "active", "answered_rate", "results_link"]
     list_filter = [("program", admin.RelatedOnlyFieldListFilter), "kind", "active"]
     list_select_related = ["program"]
     search_fields = ["title", "program__name"]
@@ -62,15 +62,19 @@ class SurveyAdmin(ProgramScopedAdmin):
             )
         )
 
-    @admin.display(ordering="_invited")
-    def invited(self, obj):
-        return obj._invited
+    @admin.display(description="program", ordering="program__short_name")
+    def program_name(self, obj):
+        return obj.program.short_name
+
+    @admin.display(boolean=True, ordering="anonymous_in_reporting")
+    def anonymous(self, obj):
+        return obj.anonymous_in_reporting
 
     @admin.display(description="answered", ordering="_answered")
     def answered_rate(self, obj):
         if not obj._invited:
-            return "—"
-        return f"{obj._answered} ({obj._answered / obj._invited:.0%})"
+            return "none sent"
+        return f"{obj._answered} of {obj._invited} ({obj._answered / obj._invited:.0%})"
 
     @admin.display(description="results")
     def results_link(self, obj):

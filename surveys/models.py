@@ -27,11 +27,11 @@ TOKEN_SALT = "surveys.invitation"
 
 
 class SurveyKind(models.TextChoices):
-    EXIT = "exit", "Exit survey (after the mentorship ends)"
-    FIT_CHECK = "fit_check", "Fit check (some months in)"
-    EVALUATION = "evaluation", "Evaluation (after the program's evaluation period)"
-    PROGRESS_REPORT = "progress_report", "Progress report (repeats)"
-    FEEDBACK = "feedback", "Feedback to the program (repeats)"
+    EXIT = "exit", "Exit survey"
+    FIT_CHECK = "fit_check", "Fit check"
+    EVALUATION = "evaluation", "Evaluation"
+    PROGRESS_REPORT = "progress_report", "Progress report"
+    FEEDBACK = "feedback", "Feedback"
 
 
 # The kinds whose timing is the survey's own `every_months`, not a program rule.

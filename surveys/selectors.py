@@ -103,6 +103,8 @@ class QuestionResult:
             "label": self.question.text,
             "labels": [label for label, _ in self.counts],
             "counts": [count for _, count in self.counts],
+            # Bars of answers that alert the coordinators are drawn in red.
+            "alerts": [label in self.question.alert_values for label, _ in self.counts],
         }
 
 

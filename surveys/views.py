@@ -15,8 +15,10 @@ THANKS = "Thank you — your answers are in."
 
 
 def _private(response):
-    # The link is the credential: keep it out of Referer headers, caches and indexes.
-    response["Referrer-Policy"] = "no-referrer"
+    # The link is the credential: keep it out of other sites' Referer headers,
+    # caches and indexes. Not "no-referrer": browsers then send `Origin: null`
+    # with the form and Django's CSRF check refuses it.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

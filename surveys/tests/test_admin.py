@@ -208,7 +208,7 @@ def test_the_changelist_shows_response_rates(sponsor_client, fit):
     body = sponsor_client.get(reverse("admin:surveys_survey_changelist")).content.decode()
 
     assert "Connections fit questionnaire (three months)" in body
-    assert "2 (67%)" in body
+    assert "2 of 3 (67%)" in body
 
 
 # ---------------------------------------------------------------------------

@@ -61,7 +61,7 @@ def test_the_link_opens_the_survey_without_signing_in(client, invitation):
     assert "Connections fit questionnaire (three months)" in body
     assert "Is your mentoring match a good fit?" in body
     assert invitation.mentorship.mentor.display_name in body  # whom the survey is about
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
 
 
