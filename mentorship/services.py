@@ -142,12 +142,22 @@ def notification_email_send(*, notification_id: int) -> bool:
     claimed = Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(emailed_at=now)
     if not claimed:
         return False
-    notification = Notification.objects.select_related("user").get(pk=notification_id)
+    notification = Notification.objects.select_related("user__profile").get(pk=notification_id)
     link = f"{settings.SITE_URL}{notification.url}" if notification.url else settings.SITE_URL
+    body = f"{notification.body}\n\n{link}\n"
+    if not notification.essential:
+        from .models import EmailFrequency
+        from .reminders import unsubscribe_token
+
+        profile = getattr(notification.user, "profile", None)
+        if profile is not None and profile.email_frequency == EmailFrequency.OFF:
+            return False  # seen on the site; the person asked for essential mail only
+        unsubscribe = settings.SITE_URL + reverse("mentorship:unsubscribe", args=[unsubscribe_token(notification.user_id)])
+        body += f"\nFewer emails: {unsubscribe}\n"
     try:
         send_mail(
             subject=f"[Mentoring] {notification.subject}",
-            message=f"{notification.body}\n\n{link}\n",
+            message=body,
             from_email=None,
             recipient_list=[notification.user.email],
         )

@@ -215,6 +215,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Hourly: invitations past their expiry, and reminders before it.
     "invitations-expire": {"task": "mentorship.tasks.invitations_expire_task", "schedule": crontab(minute=5)},
+    # Hourly: check-in reminders on each program's cadence, meeting and event
+    # reminders a day ahead, and (Mondays) the coordinators' weekly digest.
+    "reminders-plan": {"task": "mentorship.tasks.reminders_plan_task", "schedule": crontab(minute=20)},
     # Daily: surveys the programs' rules make due (exit, fit check, evaluation, progress reports,
     # feedback), then reminders to non-responders after 7 and 14 days. Both claim each send.
     "surveys-dispatch-due": {"task": "surveys.tasks.survey_dispatch_due_task", "schedule": crontab(hour=7, minute=15)},

@@ -23,4 +23,5 @@ urlpatterns = [
     path("mentorships/<int:pk>/extend/", views.mentorship_extend, name="mentorship_extend"),
     path("notifications/", views.notifications, name="notifications"),
     path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("email/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

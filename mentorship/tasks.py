@@ -22,3 +22,25 @@ def invitations_expire_task() -> dict:
     from .services import invitations_expire
 
     return invitations_expire()
+
+
+@shared_task
+def reminders_plan_task() -> dict:
+    """Beat, hourly: plan, claim and queue the reminders due now."""
+    from .reminders import reminders_plan
+
+    counts = reminders_plan()
+    counts.pop("preview", None)
+    return counts
+
+
+@shared_task(
+    bind=True,
+    autoretry_for=(smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    retry_kwargs={"max_retries": 8},
+)
+def reminders_send_task(self, delivery_ids: list[int]) -> int:
+    from .reminders import reminders_send
+
+    return reminders_send(delivery_ids=delivery_ids)
