@@ -1,11 +1,28 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import Truncator
 
-from . import services
+from . import audit, services
 from .admin_scope import ProgramScopedAdmin, ProgramScopedInline, is_program_staff
 from .errors import RuleViolation
-from .models import Cohort, Enrollment, EnrollmentState, MatchingMethod, Platform, Program, ProgramCoordinator
+from .models import (
+    Cohort,
+    Enrollment,
+    EnrollmentState,
+    Event,
+    EventAttendance,
+    MatchingMethod,
+    Platform,
+    Program,
+    ProgramCoordinator,
+    Rsvp,
+)
 
 
 class ProgramAdminForm(forms.ModelForm):
@@ -53,6 +70,7 @@ class ProgramAdmin(ProgramScopedAdmin):
         "duration_months",
         "checkin_interval_months",
         "is_active",
+        "changes_link",
     ]
     list_filter = ["is_active", "requires_application_approval", "allows_dual_role"]
     search_fields = ["name", "short_name", "organisation"]
@@ -102,6 +120,40 @@ class ProgramAdmin(ProgramScopedAdmin):
     def has_delete_permission(self, request, obj=None):
         # Programs hold years of records; deactivate instead.
         return request.user.is_superuser
+
+    @admin.display(description="audit")
+    def changes_link(self, obj):
+        return format_html('<a href="{}">Recent changes</a>', reverse("admin:programs_program_changes", args=[obj.pk]))
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/changes/",
+                self.admin_site.admin_view(self.changes_view),
+                name="programs_program_changes",
+            ),
+        ] + super().get_urls()
+
+    def changes_view(self, request, object_id):
+        """Who changed what in this program, newest first (programs/audit.py)."""
+        program = self.get_object(request, object_id)  # 404 outside the coordinator's programs
+        if not self.has_view_permission(request, program):
+            raise PermissionDenied
+        try:
+            page = max(1, int(request.GET.get("page", 1)))
+        except ValueError:
+            page = 1
+        changes, has_more = audit.recent_changes(program_ids={program.pk}, page=page, site=self.admin_site)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Recent changes: {program.short_name}",
+            "program": program,
+            "changes": changes,
+            "page": page,
+            "has_more": has_more and page < audit.MAX_PAGES,
+            "opts": self.model._meta,
+        }
+        return render(request, "admin/programs/program/changes.html", context)
 
     def has_add_permission(self, request, *args):
         return is_program_staff(request)
@@ -184,12 +236,40 @@ class EnrollmentAdminForm(forms.ModelForm):
         return cleaned
 
 
+class CohortPeriodFilter(admin.SimpleListFilter):
+    """Current cohorts (not yet ended) against past ones: the dashboard counts the current."""
+
+    title = "cohort running"
+    parameter_name = "period"
+    path = "cohort__ends_on"
+
+    def lookups(self, request, model_admin):
+        return [("current", "Current and upcoming"), ("past", "Ended")]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "current":
+            return queryset.filter(**{f"{self.path}__gte": today})
+        if self.value() == "past":
+            return queryset.filter(**{f"{self.path}__lt": today})
+        return queryset
+
+
 class CohortListFilter(admin.RelatedOnlyFieldListFilter):
     """Cohorts in scope, named with their program in one query (not one per cohort)."""
 
     def field_choices(self, field, request, model_admin):
         in_scope = model_admin.get_queryset(request).distinct().values_list(f"{self.field_path}__pk", flat=True)
         return [(c.pk, str(c)) for c in Cohort.objects.filter(pk__in=in_scope).select_related("program")]
+
+
+# KY: “match participants based on stated needs, challenges, strengths, and areas for improvement”.
+APPLICATION_ANSWERS = {
+    "needs": "Needs",
+    "challenges": "Challenges",
+    "strengths": "Strengths",
+    "areas_for_improvement": "To improve",
+}
 
 
 TRANSITIONS = {
@@ -204,12 +284,13 @@ TRANSITIONS = {
 class EnrollmentAdmin(ProgramScopedAdmin):
     program_path = "cohort__program"
     form = EnrollmentAdminForm
-    list_display = ["user", "role", "cohort", "state", "platform_preference", "applied_at", "decided_at"]
+    list_display = ["user", "role", "cohort", "state", "answers", "platform_preference", "applied_at", "decided_at"]
     list_filter = [
         "state",
         "role",
         ("cohort__program", admin.RelatedOnlyFieldListFilter),
         ("cohort", CohortListFilter),
+        CohortPeriodFilter,
     ]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     list_select_related = ["user", "cohort__program"]
@@ -231,8 +312,21 @@ class EnrollmentAdmin(ProgramScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Who, where and as what are fixed once enrolled: moving an approved place
         # into another (full) cohort would slip past its cap. Withdraw and re-enrol.
+        # The answers are the applicant's own words: reviewed, not rewritten.
         fields = list(super().get_readonly_fields(request, obj))
-        return fields + ["user", "cohort", "role"] if obj is not None else fields
+        return fields + ["user", "cohort", "role", *APPLICATION_ANSWERS, "motivation"] if obj is not None else fields
+
+    @admin.display(description="application")
+    def answers(self, obj):
+        """KY's four answers at a glance, so a page of applications can be decided in bulk."""
+        parts = [(label, getattr(obj, name)) for name, label in APPLICATION_ANSWERS.items() if getattr(obj, name)]
+        if not parts:
+            return "—"
+        return format_html(
+            '<span title="{}">{}</span>',
+            "\n".join(f"{label}: {text}" for label, text in parts),
+            " · ".join(f"{label}: {Truncator(text).chars(40)}" for label, text in parts),
+        )
 
     def save_model(self, request, obj, form, change):
         # Every state goes through the services, on add as on change, so the cap
@@ -251,3 +345,78 @@ class EnrollmentAdmin(ProgramScopedAdmin):
             messages.error(request, getattr(error, "message", "That change of state is not possible."))
         else:
             obj.refresh_from_db()
+
+
+# ---------------------------------------------------------------------------
+# Events
+# ---------------------------------------------------------------------------
+
+
+class EventPeriodFilter(admin.SimpleListFilter):
+    title = "when"
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", "Upcoming"), ("past", "Past")]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "upcoming":
+            return queryset.filter(ends_at__gt=now)
+        if self.value() == "past":
+            return queryset.filter(ends_at__lte=now)
+        return queryset
+
+
+class EventAttendanceInline(ProgramScopedInline, admin.TabularInline):
+    model = EventAttendance
+    extra = 0
+    fields = ["user", "rsvp", "rsvp_at", "attended"]
+    readonly_fields = ["rsvp_at"]
+    autocomplete_fields = ["user"]
+    verbose_name_plural = "RSVPs and attendance (tick who came)"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+
+@admin.register(Event)
+class EventAdmin(ProgramScopedAdmin):
+    list_display = ["title", "program", "cohort", "kind", "starts_at", "location", "yes", "maybe", "no", "attended"]
+    list_filter = [("program", admin.RelatedOnlyFieldListFilter), "kind", EventPeriodFilter]
+    list_select_related = ["program", "cohort__program"]
+    search_fields = ["title", "location", "description"]
+    date_hierarchy = "starts_at"
+    ordering = ["starts_at"]
+    inlines = [EventAttendanceInline]
+    fieldsets = [
+        (None, {"fields": ["program", "cohort", "kind", "title"]}),
+        ("When and where", {"fields": ["starts_at", "ends_at", "location"]}),
+        (None, {"fields": ["description"]}),
+    ]
+
+    def get_queryset(self, request):
+        counts = {
+            f"_{answer}": Count("attendances", filter=Q(attendances__rsvp=answer)) for answer in Rsvp.values
+        }
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(**counts, _attended=Count("attendances", filter=Q(attendances__attended=True)))
+        )
+
+    @admin.display(ordering="_yes")
+    def yes(self, obj):
+        return obj._yes
+
+    @admin.display(ordering="_maybe")
+    def maybe(self, obj):
+        return obj._maybe
+
+    @admin.display(ordering="_no")
+    def no(self, obj):
+        return obj._no
+
+    @admin.display(ordering="_attended")
+    def attended(self, obj):
+        return obj._attended
