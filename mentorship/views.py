@@ -38,7 +38,7 @@ def dashboard(request):
     lists = selectors.invitations_for_user(user=request.user)
     mentorships = list(selectors.mentorships_for_user(user=request.user))
     _annotate_health(mentorships)
-    received_pending = [i for i in lists["received"][:50] if i.state == InvitationState.PENDING]
+    received_pending = list(lists["received"].filter(state=InvitationState.PENDING)[:50])
     context = {
         "enrollments": enrollments_for_user(user=request.user),
         "received": lists["received"][:10],

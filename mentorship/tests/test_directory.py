@@ -1,6 +1,7 @@
 """The mentor directory, a mentor's page, and the query budgets of the
 participant pages (issue 3)."""
 
+import datetime
 import html
 import re
 from http import HTTPStatus
@@ -10,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from mentorship import services
@@ -423,3 +425,18 @@ def test_dashboard_shows_invitations_both_ways_mentorships_and_what_is_due(clien
     assert "Record the duration you agree with Pat Quinn at the discovery call" in body
     assert f"Answer Sam Ray&#x27;s invitation before" in body
     assert received.get_absolute_url() in body
+
+
+def test_an_old_pending_invitation_stays_due_behind_many_newer_answered_ones(client, aahpm, time_machine):
+    mentor = mentor_in(aahpm)
+    time_machine.move_to(timezone.now() - datetime.timedelta(days=2))
+    waiting = invite(aahpm, mentee_in(aahpm, UserFactory(first_name="Old", last_name="Request")), mentor)
+    time_machine.move_to(timezone.now() + datetime.timedelta(days=1))
+    for _ in range(50):
+        services.invitation_decline(invitation=invite(aahpm, mentee_in(aahpm), mentor), by=mentor)
+    client.force_login(mentor)
+
+    body = client.get(reverse("dashboard")).content.decode()
+
+    assert "Answer Old Request&#x27;s invitation before" in body
+    assert waiting.get_absolute_url() in body
