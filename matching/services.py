@@ -171,12 +171,26 @@ def match_run_confirm(*, run: MatchRun, proposals, by: User) -> dict:
                 proposal.save(update_fields=["state", "mentorship", "decided_by", "decided_at"])
                 confirmed += 1
         except RuleViolation as error:
-            MatchProposal.objects.filter(pk=proposal.pk, state=ProposalState.PROPOSED).update(
-                state=ProposalState.FAILED, message=error.message, decided_by=by, decided_at=timezone.now()
-            )
+            # Saved, not .update()d: a failed confirmation is a match decision,
+            # and only a save leaves its audit row (who, when, why).
+            with transaction.atomic():
+                still_open = (
+                    MatchProposal.objects.select_for_update()
+                    .filter(pk=proposal.pk, state=ProposalState.PROPOSED)
+                    .first()
+                )
+                if still_open is not None:
+                    still_open.state = ProposalState.FAILED
+                    still_open.message = error.message
+                    still_open.decided_by, still_open.decided_at = by, timezone.now()
+                    still_open.save(update_fields=["state", "message", "decided_by", "decided_at"])
             failed += 1
     if not MatchProposal.objects.filter(run=run, state=ProposalState.PROPOSED).exists():
-        MatchRun.objects.filter(pk=run.pk).update(state=MatchRunState.CONFIRMED)
+        with transaction.atomic():
+            run = MatchRun.objects.select_for_update().get(pk=run.pk)
+            if run.state != MatchRunState.CONFIRMED:
+                run.state = MatchRunState.CONFIRMED
+                run.save(update_fields=["state"])
     return {"confirmed": confirmed, "failed": failed}
 
 
