@@ -1,0 +1,119 @@
+"""Plan and queue the monthly reminders for many active mentorships, and time it.
+
+    python manage.py reminders_benchmark --mentorships 100000 [--json]
+
+Creates the mentorships in bulk (once; in a scratch database: VAR_DIR=/tmp/x
+or a DATABASE_URL of its own), all quiet and due for a monthly check-in, then
+times `reminders_plan`: compliance for every active mentorship in batches,
+claiming one row per reminder, and queueing the send tasks on the configured
+broker. Sending the mail is not part of the figure. A second run is timed too:
+everything is already claimed, so it must queue nothing.
+"""
+
+import datetime
+import json
+import resource
+import time
+import tracemalloc
+
+from django.contrib.auth.hashers import make_password
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from mentorship import reminders
+from mentorship.models import Mentorship, MentorshipOrigin, MentorshipState, ReminderDelivery, User
+from programs.models import Cohort, Program
+
+DOMAIN = "bench.example.org"
+
+
+class Command(BaseCommand):
+    help = "Time planning and queueing the check-in reminders for N active mentorships."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--mentorships", type=int, default=100_000)
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args, mentorships: int, json: bool = False, **options):
+        created = self._ensure(mentorships)
+        ReminderDelivery.objects.filter(user__email__endswith=f"@{DOMAIN}").delete()
+        today = timezone.localdate()
+
+        tracemalloc.start()
+        started = time.perf_counter()
+        first = reminders.reminders_plan(today=today)
+        first_seconds = time.perf_counter() - started
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        started = time.perf_counter()
+        second = reminders.reminders_plan(today=today)
+        second_seconds = time.perf_counter() - started
+        figures = {
+            "mentorships": Mentorship.objects.filter(state=MentorshipState.ACTIVE).count(),
+            "created_now": created,
+            "planned": first["planned"],
+            "claimed": first["claimed"],
+            "tasks_queued": first["tasks"],
+            "seconds": round(first_seconds, 2),
+            "python_peak_mb": round(peak / 2**20, 1),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "second_run_claimed": second["claimed"],
+            "second_run_seconds": round(second_seconds, 2),
+        }
+        if json:
+            self.stdout.write(__import__("json").dumps(figures))
+            return
+        self.stdout.write(
+            f"Reminders for {figures['mentorships']:,} active mentorships:\n"
+            f"  planned {figures['planned']:,}, claimed {figures['claimed']:,}, "
+            f"{figures['tasks_queued']:,} send tasks queued in {figures['seconds']:.1f} s\n"
+            f"  memory: Python peak {figures['python_peak_mb']:.0f} MB, process peak RSS {figures['peak_rss_mb']:.0f} MB\n"
+            f"  second run: claimed {figures['second_run_claimed']} in {figures['second_run_seconds']:.1f} s (exactly once)"
+        )
+
+    @transaction.atomic
+    def _ensure(self, count: int) -> int:
+        have = Mentorship.objects.filter(mentee__email__endswith=f"@{DOMAIN}", state=MentorshipState.ACTIVE).count()
+        if have >= count:
+            return 0
+        program = Program.objects.get(slug="aahpm")  # monthly check-ins
+        today = timezone.localdate()
+        cohort, _ = Cohort.objects.get_or_create(
+            program=program,
+            name="Reminders benchmark",
+            defaults={"starts_on": today - datetime.timedelta(days=400), "ends_on": today + datetime.timedelta(days=400)},
+        )
+        missing = count - have
+        password = make_password(None)
+        start = User.objects.filter(email__endswith=f"@{DOMAIN}").count()
+        mentees = User.objects.bulk_create(
+            [User(email=f"mentee-{start + n}@{DOMAIN}", password=password) for n in range(missing)], batch_size=5000
+        )
+        mentors_needed = (missing + 1) // 2  # two mentees each: AAHPM's cap
+        mentors = User.objects.bulk_create(
+            [User(email=f"mentor-{start + n}@{DOMAIN}", password=password) for n in range(mentors_needed)],
+            batch_size=5000,
+        )
+        if mentees[0].pk is None:
+            mentees = list(User.objects.filter(email__startswith="mentee-", email__endswith=f"@{DOMAIN}").order_by("-pk")[:missing])
+            mentors = list(User.objects.filter(email__startswith="mentor-", email__endswith=f"@{DOMAIN}").order_by("-pk")[:mentors_needed])
+        started_on = today - datetime.timedelta(days=60)  # quiet since: a monthly check-in is overdue
+        Mentorship.objects.bulk_create(
+            [
+                Mentorship(
+                    program=program,
+                    cohort=cohort,
+                    mentor=mentors[n // 2],
+                    mentee=mentee,
+                    mentor_slot=n % 2 + 1,
+                    mentee_slot=1,
+                    state=MentorshipState.ACTIVE,
+                    origin=MentorshipOrigin.COORDINATOR,
+                    started_on=started_on,
+                )
+                for n, mentee in enumerate(mentees)
+            ],
+            batch_size=5000,
+        )
+        return missing
