@@ -1,0 +1,255 @@
+"""The mentoring agreement: WTAP's Mentoring Agreement Form, for any program.
+
+The form's terms: how long the relationship lasts and when it is evaluated,
+how often the pair meets, the minimum and maximum length of a meeting, how they
+contact each other between meetings, the mentor's and the mentee's roles,
+feedback, and no-fault termination; then both signatures with dates. HHS asks
+for "mentoring agreements that outline the terms of the relationship" too, and
+both programs (`requires_agreement`) show it as a due step until both signed.
+
+Signing freezes the terms. A signature is a promise to *these* words, so an
+edit after a signature would leave one partner's name under text they never
+read: once anyone has signed, editing is refused. While the partner has not
+signed yet, the signer may withdraw their signature to reopen the terms; once
+both have signed the agreement is read-only for good. The pair and nobody else
+reads the terms; coordinators see only whether and when each partner signed.
+"""
+
+import datetime
+import unicodedata
+
+from django.db import transaction
+from django.utils import timezone
+
+from programs.errors import RuleViolation
+
+from .models import Agreement, MeetingFrequency, Mentorship, MentorshipState, User
+from .services import notify
+
+ONLY_THE_PAIR = "Only the mentor and the mentee sign and edit their agreement."
+MENTORSHIP_ENDED = "This mentorship has ended; its agreement can no longer change."
+LOCKED_SIGNED = (
+    "{who} signed these terms on {date}, so they can no longer be edited. "
+    "{hint}"
+)
+LOCKED_HINT_SELF = "Withdraw your signature first if the terms need to change."
+LOCKED_HINT_PARTNER = "Ask {name} to withdraw their signature if the terms need to change."
+READ_ONLY = "Both of you signed this agreement; it is read-only."
+NO_AGREEMENT = "There are no terms to sign yet: write the agreement first."
+ALREADY_SIGNED = "You already signed this agreement on {date}."
+NAME_MISMATCH = "Type your full name as it appears on your profile ({name}) to sign."
+MUST_CONFIRM = "Tick the box to confirm you agree to these terms."
+LENGTHS = "The maximum meeting length must be at least the minimum."
+NOT_SIGNED = "You have not signed this agreement."
+TERM_REQUIRED = "Fill in every term of the agreement: {field} is empty."
+
+TERM_FIELDS = [
+    "duration_and_evaluation",
+    "meeting_frequency",
+    "min_meeting_minutes",
+    "max_meeting_minutes",
+    "contact_between_meetings",
+    "mentor_role",
+    "mentee_role",
+    "feedback",
+    "no_fault_termination",
+]
+
+PREAMBLE = (
+    "We are both voluntarily entering into a mentoring relationship which we expect will benefit both of us and "
+    "the organisation. We want this to be a rewarding experience, with most of our time together spent on "
+    "developmental activities. The following are mutually agreed upon."
+)
+
+
+def _months(n: int) -> str:
+    if n % 12 == 0:
+        years = n // 12
+        return "one year" if years == 1 else f"{years} years"
+    return f"{n} months"
+
+
+def agreement_defaults(*, mentorship: Mentorship) -> dict:
+    """A first draft from the program's rules, for the pair to adapt."""
+    program = mentorship.program
+    if program.duration_months:
+        duration = f"The mentoring relationship will last for {_months(program.duration_months)}"
+        if mentorship.planned_end_on:
+            duration += f", until {mentorship.planned_end_on:%d %B %Y}"
+        duration += "."
+    elif program.ends_with_cohort and mentorship.planned_end_on:
+        duration = f"The mentoring relationship lasts the program year, until {mentorship.planned_end_on:%d %B %Y}."
+    else:
+        duration = "The mentoring relationship will last for the duration we agree at our first meeting."
+    if program.evaluation_after_months:
+        duration += (
+            f" After an initial period of {_months(program.evaluation_after_months)}, the relationship will be "
+            "evaluated and we will mutually agree to end it or continue for another agreed-upon time period."
+        )
+    frequency = {1: MeetingFrequency.MONTHLY, 2: MeetingFrequency.BIMONTHLY, 3: MeetingFrequency.QUARTERLY}.get(
+        program.checkin_interval_months or 1, MeetingFrequency.MONTHLY
+    )
+    if program.early_end_after_months:
+        termination = (
+            f"If the relationship is not working, either of us may end it after {program.early_end_after_months} "
+            f"months, once the {program.coordinator_title} has given us guidance."
+        )
+    else:
+        termination = (
+            "We agree to a no-fault termination of this relationship, if appropriate: either of us may end it if we "
+            "believe it is no longer productive to work together, without blame and without giving a reason."
+        )
+    return {
+        "duration_and_evaluation": duration,
+        "meeting_frequency": frequency,
+        "min_meeting_minutes": 30,
+        "max_meeting_minutes": 90,
+        "contact_between_meetings": (
+            "Email or phone. In-depth issues are not handled this way but in a meeting."
+        ),
+        "mentor_role": program.mentor_role.strip()
+        or "Serve as an unbiased advisor, build the mentee's confidence, and give information and encouragement.",
+        "mentee_role": program.mentee_role.strip()
+        or "Arrive on time, set clear developmental goals, communicate openly and take responsibility for growing.",
+        "feedback": (
+            "The mentor gives constructive feedback to the mentee, and the mentee makes an effort to incorporate "
+            "suggestions into their development. Each of us tells the other what is working and what is not."
+        ),
+        "no_fault_termination": termination,
+    }
+
+
+def _check_pair(mentorship: Mentorship, by: User) -> str:
+    role = mentorship.role_of(by)
+    if role is None:
+        raise RuleViolation(ONLY_THE_PAIR, code="forbidden")
+    if mentorship.state != MentorshipState.ACTIVE:
+        raise RuleViolation(MENTORSHIP_ENDED, code="ended")
+    return role
+
+
+def _date(moment: datetime.datetime) -> str:
+    return f"{timezone.localtime(moment):%d %B %Y}"
+
+
+def _check_editable(agreement: Agreement, by: User) -> None:
+    if agreement.is_signed_by_both:
+        raise RuleViolation(READ_ONLY, code="read_only")
+    mentorship = agreement.mentorship
+    for role, signed_at in (("mentor", agreement.mentor_signed_at), ("mentee", agreement.mentee_signed_at)):
+        if signed_at is None:
+            continue
+        signer = mentorship.mentor if role == "mentor" else mentorship.mentee
+        mine = signer.pk == by.pk
+        raise RuleViolation(
+            LOCKED_SIGNED.format(
+                who="You" if mine else signer.display_name,
+                date=_date(signed_at),
+                hint=LOCKED_HINT_SELF if mine else LOCKED_HINT_PARTNER.format(name=signer.display_name),
+            ),
+            code="locked",
+        )
+
+
+@transaction.atomic
+def agreement_save(*, mentorship: Mentorship, by: User, terms: dict) -> Agreement:
+    """Either partner writes or edits the terms, until someone signs."""
+    _check_pair(mentorship, by)
+    mentorship = Mentorship.objects.select_for_update().select_related("mentor", "mentee").get(pk=mentorship.pk)
+    agreement = Agreement.objects.filter(mentorship=mentorship).first()
+    if agreement is None:
+        agreement = Agreement(mentorship=mentorship)
+    else:
+        agreement.mentorship = mentorship
+        _check_editable(agreement, by)
+    for name in TERM_FIELDS:
+        value = terms[name]
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                label = Agreement._meta.get_field(name).verbose_name
+                raise RuleViolation(TERM_REQUIRED.format(field=label), code="empty")
+        setattr(agreement, name, value)
+    if agreement.max_meeting_minutes < agreement.min_meeting_minutes:
+        raise RuleViolation(LENGTHS, code="lengths")
+    agreement.updated_by = by
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
+def _normalised(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def expected_signature(user: User) -> str:
+    return user.get_full_name().strip() or user.email
+
+
+@transaction.atomic
+def agreement_sign(
+    *,
+    agreement: Agreement,
+    by: User,
+    typed_name: str,
+    confirmed: bool = True,
+    now: datetime.datetime | None = None,
+) -> Agreement:
+    """Sign with one's typed full name; the time is recorded with it."""
+    now = now or timezone.now()
+    agreement = Agreement.objects.select_for_update().select_related(
+        "mentorship__program", "mentorship__mentor", "mentorship__mentee"
+    ).get(pk=agreement.pk)
+    mentorship = agreement.mentorship
+    role = _check_pair(mentorship, by)
+    if not confirmed:
+        raise RuleViolation(MUST_CONFIRM, code="confirm")
+    signed_at = agreement.signed_at_of(role)
+    if signed_at is not None:
+        raise RuleViolation(ALREADY_SIGNED.format(date=_date(signed_at)), code="signed")
+    expected = expected_signature(by)
+    if _normalised(typed_name) != _normalised(expected):
+        raise RuleViolation(NAME_MISMATCH.format(name=expected), code="name")
+    setattr(agreement, f"{role}_signed_name", " ".join(typed_name.split()))
+    setattr(agreement, f"{role}_signed_at", now)
+    agreement.save(update_fields=[f"{role}_signed_name", f"{role}_signed_at"])
+    partner = mentorship.partner_of(by)
+    if agreement.is_signed_by_both:
+        for person in (mentorship.mentor, mentorship.mentee):
+            notify(
+                user=person,
+                subject="Your mentoring agreement is signed",
+                body=f"You and {mentorship.partner_of(person).display_name} have both signed your mentoring agreement "
+                f"in {mentorship.program.short_name}.",
+                url=agreement.get_absolute_url(),
+                essential=False,
+            )
+    else:
+        notify(
+            user=partner,
+            subject=f"{by.display_name} signed your mentoring agreement",
+            body=f"{by.display_name} signed the mentoring agreement. Read it and sign it too.",
+            url=agreement.get_absolute_url(),
+        )
+    return agreement
+
+
+@transaction.atomic
+def agreement_signature_withdraw(*, agreement: Agreement, by: User) -> Agreement:
+    """Take back one's signature while the partner has not signed, to change the terms."""
+    agreement = Agreement.objects.select_for_update().select_related(
+        "mentorship__program", "mentorship__mentor", "mentorship__mentee"
+    ).get(pk=agreement.pk)
+    role = _check_pair(agreement.mentorship, by)
+    if agreement.is_signed_by_both:
+        raise RuleViolation(READ_ONLY, code="read_only")
+    if agreement.signed_at_of(role) is None:
+        raise RuleViolation(NOT_SIGNED, code="not_signed")
+    setattr(agreement, f"{role}_signed_name", "")
+    setattr(agreement, f"{role}_signed_at", None)
+    agreement.save(update_fields=[f"{role}_signed_name", f"{role}_signed_at"])
+    return agreement
+
+
+def agreement_of(mentorship: Mentorship) -> Agreement | None:
+    return Agreement.objects.filter(mentorship=mentorship).first()
