@@ -1,0 +1,144 @@
+"""Forms for meetings, goals and agreements: fields only, the rules live in the services."""
+
+from django import forms
+from django.utils import timezone
+
+from .models import Agreement, GoalStatus, MeetingKind, MeetingMode
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format=DATETIME_FORMAT)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _tz_help() -> str:
+    return f"Your local time ({timezone.get_current_timezone_name().replace('_', ' ')})."
+
+
+class MeetingForm(forms.Form):
+    """Schedule a meeting (it is planned) or log one that happened."""
+
+    SCHEDULE, LOG = "scheduled", "held"
+
+    status = forms.ChoiceField(
+        label="This meeting",
+        choices=[(SCHEDULE, "is planned — add it to our calendars"), (LOG, "has happened — log it")],
+        widget=forms.RadioSelect,
+        initial=SCHEDULE,
+    )
+    starts_at = forms.DateTimeField(label="Date and time", widget=DateTimeLocalInput, input_formats=[DATETIME_FORMAT])
+    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=1, max_value=1440, initial=60)
+    kind = forms.ChoiceField(choices=MeetingKind.choices, initial=MeetingKind.CHECKIN)
+    mode = forms.ChoiceField(choices=MeetingMode.choices, initial=MeetingMode.VIDEO)
+    location = forms.CharField(max_length=200, required=False, help_text="Address, phone number or video link.")
+    shared_notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Both of you see these notes. Your coordinator never does.",
+    )
+    private_note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only you will ever see this note.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].help_text = _tz_help()
+
+
+class MeetingEditForm(forms.Form):
+    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=1, max_value=1440)
+    kind = forms.ChoiceField(choices=MeetingKind.choices)
+    mode = forms.ChoiceField(choices=MeetingMode.choices)
+    location = forms.CharField(max_length=200, required=False)
+    shared_notes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="Both of you see these notes."
+    )
+
+
+class MarkHeldForm(forms.Form):
+    duration_minutes = forms.IntegerField(
+        label="How long did it last (minutes)?", min_value=1, max_value=1440, required=False
+    )
+
+
+class RescheduleForm(forms.Form):
+    starts_at = forms.DateTimeField(label="New date and time", widget=DateTimeLocalInput, input_formats=[DATETIME_FORMAT])
+    reason = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["starts_at"].help_text = _tz_help()
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class PrivateNoteForm(forms.Form):
+    text = forms.CharField(
+        label="Your private note",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only you see this — not your partner, not the coordinator. Empty it to delete it.",
+    )
+
+
+class GoalForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    target_date = forms.DateField(required=False, widget=DateInput)
+    status = forms.ChoiceField(choices=GoalStatus.choices, initial=GoalStatus.NOT_STARTED)
+    progress_notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = [
+            "duration_and_evaluation",
+            "meeting_frequency",
+            "min_meeting_minutes",
+            "max_meeting_minutes",
+            "contact_between_meetings",
+            "mentor_role",
+            "mentee_role",
+            "feedback",
+            "no_fault_termination",
+        ]
+        widgets = {
+            "duration_and_evaluation": forms.Textarea(attrs={"rows": 3}),
+            "contact_between_meetings": forms.Textarea(attrs={"rows": 2}),
+            "mentor_role": forms.Textarea(attrs={"rows": 3}),
+            "mentee_role": forms.Textarea(attrs={"rows": 3}),
+            "feedback": forms.Textarea(attrs={"rows": 3}),
+            "no_fault_termination": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("min_meeting_minutes"), cleaned.get("max_meeting_minutes")
+        if low and high and high < low:
+            self.add_error("max_meeting_minutes", "The maximum must be at least the minimum.")
+        return cleaned
+
+    def validate_constraints(self, exclude=None):
+        # The service checks the lengths and saves; the form only reads input.
+        return None
+
+
+class SignForm(forms.Form):
+    typed_name = forms.CharField(label="Type your full name", max_length=200)
+    confirm = forms.BooleanField(label="I have read these terms and agree to them.")
