@@ -1,11 +1,26 @@
+import io
+
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.html import format_html
 
-from programs.admin_scope import get_object_in_scope, is_program_staff, program_ids
+from programs.admin_scope import (
+    ProgramScopedAdmin,
+    ProgramScopedInline,
+    ProgramScopedMixin,
+    get_object_in_scope,
+    is_program_staff,
+    program_ids,
+)
 
-from .models import JobHistoryEntry, Profile, Skill, User
+from .agreements import TERM_FIELDS
+from .compliance import HEALTH_CHOICES, HEALTH_LABELS, annotate_health, contact_hours_csv, health_ids
+from .models import Agreement, JobHistoryEntry, Meeting, Mentorship, Profile, Skill, User
 
 
 class ProfileInline(admin.StackedInline):
@@ -95,3 +110,272 @@ class SkillAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
+
+
+# ---------------------------------------------------------------------------
+# Mentorships, meetings and agreements: what coordinators watch (issue 4)
+#
+# Coordinators see that meetings happened and how long they lasted, how many
+# goals a pair has and whether the agreement is signed. Notes (shared or
+# private), goal text and agreement terms are the pair's: no admin screen here
+# shows them, and Goal is not registered at all.
+# ---------------------------------------------------------------------------
+
+
+def _health_badge(health) -> str:
+    if not health:
+        return "—"
+    return format_html(
+        '<span class="health health-{}" title="{}">{}</span>', health["code"], health["reason"], health["label"]
+    )
+
+
+class HealthListFilter(admin.SimpleListFilter):
+    """Active mentorships by health label, computed (batched) from compliance."""
+
+    title = "health"
+    parameter_name = "health"
+
+    def lookups(self, request, model_admin):
+        return HEALTH_CHOICES
+
+    def queryset(self, request, queryset):
+        code = self.value()
+        if not code:
+            return queryset
+        if code not in HEALTH_LABELS:
+            return queryset.none()
+        return queryset.filter(pk__in=health_ids(queryset, code))
+
+
+class HealthChangeList(ChangeList):
+    """Labels the rows of one page with their health in a constant number of queries."""
+
+    def get_results(self, request):
+        super().get_results(request)
+        self.result_list = annotate_health(self.result_list)
+
+
+class MeetingInline(ProgramScopedInline, admin.TabularInline):
+    model = Meeting
+    fields = ["starts_at", "kind", "mode", "status", "duration_minutes", "rescheduled_count", "last_change_notice_hours"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    ordering = ["-starts_at"]
+    verbose_name_plural = "meetings (notes are private to the pair)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.action(description="Export contact hours (CSV) per participant and program year")
+def export_contact_hours_csv(modeladmin, request, queryset):
+    out = io.StringIO()
+    contact_hours_csv(mentorships=queryset, out=out)
+    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="contact-hours-{timezone.localdate():%Y-%m-%d}.csv"'
+    return response
+
+
+@admin.register(Mentorship)
+class MentorshipAdmin(ProgramScopedAdmin):
+    """Read-mostly for now: pairs form through invitations, matching and services."""
+
+    program_path = "program"
+    list_display = ["mentor", "mentee", "program", "state", "started_on", "planned_end_on", "health"]
+    list_filter = [("program", admin.RelatedOnlyFieldListFilter), "state", HealthListFilter]
+    list_select_related = ["mentor", "mentee", "program"]
+    search_fields = [
+        "mentor__first_name",
+        "mentor__last_name",
+        "mentor__email",
+        "mentee__first_name",
+        "mentee__last_name",
+        "mentee__email",
+    ]
+    date_hierarchy = "started_on"
+    actions = [export_contact_hours_csv]
+    inlines = [MeetingInline]
+    fieldsets = [
+        (None, {"fields": ["program", "cohort", "mentor", "mentee", "state", "origin"]}),
+        (
+            "Dates",
+            {"fields": ["started_on", "planned_end_on", "agreed_duration_months", "extended_count", "ended_on", "ended_by", "end_reason"]},
+        ),
+        ("Working life", {"fields": ["health_now", "contact_summary", "goals_count", "goals_shared_at", "agreement_status"]}),
+        ("Record", {"fields": ["override_reason", "created_by", "created_at"]}),
+    ]
+    readonly_fields = [
+        "program",
+        "cohort",
+        "mentor",
+        "mentee",
+        "state",
+        "origin",
+        "started_on",
+        "planned_end_on",
+        "agreed_duration_months",
+        "extended_count",
+        "ended_on",
+        "ended_by",
+        "end_reason",
+        "health_now",
+        "contact_summary",
+        "goals_count",
+        "goals_shared_at",
+        "agreement_status",
+        "override_reason",
+        "created_by",
+        "created_at",
+    ]
+
+    def get_changelist(self, request, **kwargs):
+        return HealthChangeList
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(goal_total=Count("goals", distinct=True))
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="health")
+    def health(self, obj):
+        return _health_badge(getattr(obj, "health", None))
+
+    @admin.display(description="health")
+    def health_now(self, obj):
+        rows = annotate_health([obj])
+        health = rows[0].health
+        return f"{health['label']}: {health['reason']}" if health else "—"
+
+    @admin.display(description="contact")
+    def contact_summary(self, obj):
+        from .models import MeetingStatus
+
+        held = obj.meetings.filter(status=MeetingStatus.HELD)
+        count = held.count()
+        minutes = sum(held.values_list("duration_minutes", flat=True))
+        return f"{count} meeting{'s' if count != 1 else ''} held, {minutes} minutes ({minutes / 60:.1f} hours)"
+
+    @admin.display(description="goals")
+    def goals_count(self, obj):
+        total = getattr(obj, "goal_total", None)
+        return obj.goals.count() if total is None else total
+
+    @admin.display(description="agreement")
+    def agreement_status(self, obj):
+        agreement = Agreement.objects.filter(mentorship=obj).first()
+        if agreement is None:
+            return "Required, not written yet" if obj.program.requires_agreement else "None"
+        return _signature_status(agreement)
+
+
+def _signature_status(agreement: Agreement) -> str:
+    def one(label, at):
+        return f"{label} signed {timezone.localtime(at):%d %b %Y}" if at else f"{label} has not signed"
+
+    return f"{one('mentor', agreement.mentor_signed_at)}; {one('mentee', agreement.mentee_signed_at)}"
+
+
+class _ReadOnlyScoped(ProgramScopedMixin, admin.ModelAdmin):
+    # Not ProgramScopedAdmin: these models keep no django-simple-history records,
+    # and its history view needs them. The scoping is the same mixin.
+    program_path = "mentorship__program"
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Meeting)
+class MeetingAdmin(_ReadOnlyScoped):
+    list_display = ["mentorship", "kind", "mode", "status", "starts_at", "duration_minutes"]
+    list_filter = [("mentorship__program", admin.RelatedOnlyFieldListFilter), "kind", "status", "mode"]
+    list_select_related = ["mentorship__mentor", "mentorship__mentee", "mentorship__program"]
+    search_fields = [
+        "mentorship__mentor__first_name",
+        "mentorship__mentor__last_name",
+        "mentorship__mentee__first_name",
+        "mentorship__mentee__last_name",
+    ]
+    date_hierarchy = "starts_at"
+    # Explicit fields: shared notes, location and private notes never appear here.
+    fields = [
+        "mentorship",
+        "kind",
+        "mode",
+        "status",
+        "starts_at",
+        "duration_minutes",
+        "rescheduled_count",
+        "last_change_notice_hours",
+        "cancelled_at",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("shared_notes", "location")
+
+
+class SignedByBothFilter(admin.SimpleListFilter):
+    title = "signed by both"
+    parameter_name = "signed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        both = {"mentor_signed_at__isnull": False, "mentee_signed_at__isnull": False}
+        if self.value() == "yes":
+            return queryset.filter(**both)
+        if self.value() == "no":
+            return queryset.exclude(**both)
+        return queryset
+
+
+@admin.register(Agreement)
+class AgreementAdmin(_ReadOnlyScoped):
+    """Who signed and when; the terms are the pair's (they can print them)."""
+
+    list_display = ["mentorship", "program", "mentor_signed_at", "mentee_signed_at", "signed_by_both"]
+    list_filter = [("mentorship__program", admin.RelatedOnlyFieldListFilter), SignedByBothFilter]
+    list_select_related = ["mentorship__mentor", "mentorship__mentee", "mentorship__program"]
+    search_fields = [
+        "mentorship__mentor__first_name",
+        "mentorship__mentor__last_name",
+        "mentorship__mentee__first_name",
+        "mentorship__mentee__last_name",
+    ]
+    fields = ["mentorship", "mentor_signed_name", "mentor_signed_at", "mentee_signed_name", "mentee_signed_at", "updated_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer(*TERM_FIELDS)
+
+    @admin.display(description="program", ordering="mentorship__program__short_name")
+    def program(self, obj):
+        return obj.mentorship.program.short_name
+
+    @admin.display(description="signed by both", boolean=True)
+    def signed_by_both(self, obj):
+        return obj.is_signed_by_both
