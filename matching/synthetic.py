@@ -266,14 +266,15 @@ def _places(rng: np.random.Generator, n_places: int = 300
 def parse_capacity(capacity: str | int) -> tuple[int, int]:
     """``"1-5"`` → (1, 5); ``2`` or ``"2"`` → (2, 2)."""
     if isinstance(capacity, (int, np.integer)):
-        return int(capacity), int(capacity)
-    text = str(capacity).strip()
-    if "-" in text:
-        lo, hi = (int(x) for x in text.split("-", 1))
+        lo = hi = int(capacity)
     else:
-        lo = hi = int(text)
+        text = str(capacity).strip()
+        try:
+            lo, hi = (int(x) for x in text.split("-", 1)) if "-" in text else (int(text),) * 2
+        except ValueError:
+            lo, hi = -1, -1
     if lo < 0 or hi < lo:
-        raise ValueError(f"capacity {capacity!r}: expected N or LO-HI with 0 <= LO <= HI")
+        raise ValueError(f"capacity {capacity!r}: expected N or LO-HI with 0 <= LO <= HI, e.g. 2 or 1-5")
     return lo, hi
 
 
@@ -323,7 +324,8 @@ def make_pool(n_mentees: int, n_mentors: int, capacity: str | int = "1-5",
         has_sup = has_sup[size_u > 0]
         u, size_u = u[size_u > 0], size_u[size_u > 0]
         sup = by_unit[starts[u] + (rng.random(u.size) * size_u).astype(np.int64)]
-        mentee_place[has_sup] = mentor_place[sup]
+        near = rng.random(has_sup.size) < 0.8
+        mentee_place[has_sup[near]] = mentor_place[sup[near]]
         mentee_level[has_sup] = np.minimum(mentee_level[has_sup],
                                            np.maximum(mentor_level[sup] - 1, 1))
         forbidden_i.append(has_sup)
@@ -458,7 +460,7 @@ def run_benchmark(n_mentees: int, n_mentors: int, capacity: str | int = "1-5", s
         "k_mentee": k_mentee,
         "k_mentor": k_mentor,
         "rounds": result.rounds,
-        "edges_added": result.widened_edges,
+        "pairs_added": result.pairs_added,
         "certified_optimal": result.optimal,
         "matched": result.matched,
         "max_matchable": int(min(n_mentees, pool.mentor_capacity.sum())),
@@ -480,7 +482,8 @@ def format_benchmark(f: dict) -> str:
         f"  scoring + candidates  {f['seconds_scoring_and_candidates']:.3f} s "
         f"(of which TF-IDF and features {f['seconds_features']:.3f} s; {f['candidate_edges']:,} candidate pairs)",
         f"  assignment            {f['seconds_assignment']:.3f} s "
-        f"({f['rounds']} solves, {f['edges_added']:,} pairs added by widening/pricing, "
+        f"({f['rounds']} solve{'s' if f['rounds'] != 1 else ''}, {f['pairs_added']:,} pairs added "
+        f"by widening/pricing, "
         f"certified optimal: {'yes' if f['certified_optimal'] else 'no'})",
         f"  total                 {f['seconds']:.3f} s   (building the pool: {f['seconds_pool']:.3f} s)",
         f"  peak memory           {f['peak_mb']:.0f} MB process peak RSS "
