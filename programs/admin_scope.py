@@ -8,11 +8,16 @@ coordinator of another program gets a 404 or an empty list, never the data.
 Superusers see everything.
 """
 
+import datetime
+
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .selectors import coordinated_program_ids
 
@@ -97,6 +102,24 @@ def scope_related_queryset(queryset, request):
     return queryset
 
 
+class ReadableHistory(HistoricalRecordContextHelper):
+    """History diffs in coordinators' words: "Applied → Approved", not "applied → approved";
+    "—" for an empty value, not "None" or "Deleted user (pk=None)"."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        field = self.model._meta.get_field(change.field)
+        if value is None or value == "" or (isinstance(value, DeletedObject) and value.pk is None):
+            return "—"
+        if getattr(field, "choices", None):
+            return str(dict(field.flatchoices).get(value, value))
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return value
+
+
 class ProgramScopedAdmin(ProgramScopedMixin, SimpleHistoryAdmin):
     """Scoped, with django-simple-history's history pages: who changed what, when.
 
@@ -110,6 +133,9 @@ class ProgramScopedAdmin(ProgramScopedMixin, SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return ReadableHistory(self.model, historical_record)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
