@@ -89,7 +89,7 @@ def _best_scores(pool: engine.Pool, weights: engine.Weights, rows: np.ndarray) -
     best = np.full(rows.size, -1.0, dtype=np.float32)
     if rows.size == 0:
         return best
-    scorer = engine.Scorer(pool, engine.Weights(**{**weights.__dict__, "min_score": 0.0}))
+    scorer = engine.scorer_for(pool, engine.Weights(**{**weights.__dict__, "min_score": 0.0}))
     cols = scorer.active_cols
     if cols.size == 0:
         return best

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import calendar
 import dataclasses
+import functools
 import datetime
 from collections import defaultdict
 
@@ -381,13 +382,25 @@ def compliance_compute(
 # ---------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=1)
+def _url_templates() -> tuple[str, str]:
+    # reverse() once with a marker id, then substitute: dashboards and the
+    # reminders planner build these links for thousands of mentorships.
+    marker = 987654321
+    return (
+        reverse("worklife:meeting_new", kwargs={"pk": marker}).replace(str(marker), "{pk}"),
+        reverse("worklife:agreement", kwargs={"pk": marker}).replace(str(marker), "{pk}"),
+    )
+
+
 def _urls(mentorship_id: int) -> dict:
-    new = reverse("worklife:meeting_new", kwargs={"pk": mentorship_id})
+    meeting_new, agreement = _url_templates()
+    new = meeting_new.format(pk=mentorship_id)
     return {
         "meeting_new": new,
         "meeting_discovery": f"{new}?kind=discovery",
         "meeting_wrapup": f"{new}?kind=wrapup",
-        "agreement": reverse("worklife:agreement", kwargs={"pk": mentorship_id}),
+        "agreement": agreement.format(pk=mentorship_id),
     }
 
 
