@@ -1,6 +1,7 @@
 """Building blocks for the survey tests: days to travel to, seeded surveys, pairs."""
 
 import datetime
+import importlib
 import zoneinfo
 
 import time_machine
@@ -35,3 +36,23 @@ def coordinator_of(slug: str, **kwargs):
     user = UserFactory(is_staff=True, **kwargs)
     ProgramCoordinator.objects.create(program=seeded(slug), user=user)
     return user
+
+
+# For transactional tests: with available_apps the flush after the test does
+# not re-create content types and permissions (post_migrate), so a later test
+# with serialized_rollback can restore the database without colliding.
+ALL_APPS = list(settings.INSTALLED_APPS)
+
+
+def ensure_seeded() -> None:
+    """The five programs and their surveys, as the data migrations leave them.
+
+    A transactional test cannot count on them: a transactional test that ran
+    before it flushed the database. Restoring them with serialized_rollback
+    fails once a flush has recreated the content types, so the seed functions
+    (idempotent) are run again instead.
+    """
+    from django.apps import apps
+
+    for module in ("programs.migrations.0002_seed_programs", "surveys.migrations.0002_seed_surveys"):
+        importlib.import_module(module).seed(apps, None)

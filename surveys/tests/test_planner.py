@@ -14,7 +14,7 @@ from surveys import services
 from surveys.models import SurveyInvitation
 
 from .factories import MentorshipFactory, QuestionFactory, SurveyFactory
-from .helpers import at, pair_in, seeded_survey
+from .helpers import ALL_APPS, at, ensure_seeded, pair_in, seeded_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -333,9 +333,10 @@ def test_planning_reads_in_batches_not_per_mentorship(django_assert_max_num_quer
     assert len(planned) == 60
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)
 def test_concurrent_planners_send_each_survey_once():
     """Two beats (or a beat and cron) at the same moment: each email once."""
+    ensure_seeded()
     fit = seeded_survey("ky-connections", "fit_check")
     for _ in range(5):
         pair_in("ky-connections", D(2026, 1, 15))

@@ -10,7 +10,7 @@ from django.db import connection
 from surveys import services
 from surveys.models import SurveyInvitation
 
-from .helpers import at, pair_in, seeded_survey
+from .helpers import ALL_APPS, at, ensure_seeded, pair_in, seeded_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -108,8 +108,9 @@ def test_reminder_dry_run_writes_nothing(sent, remind):
     assert set(SurveyInvitation.objects.values_list("reminder_count", flat=True)) == {0}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)
 def test_concurrent_reminder_runs_send_each_reminder_once():
+    ensure_seeded()
     pairs = [pair_in("ky-connections", D(2026, 1, 15)) for _ in range(4)]
     with at(SENT_ON):
         services.survey_dispatch_due(today=SENT_ON)

@@ -21,11 +21,16 @@ from programs.models import EnrollmentState, ProgramCoordinator, Role
 from programs.rules import add_months
 from programs.tests.factories import CohortFactory, EnrollmentFactory, seeded
 
+from surveys.tests.helpers import ALL_APPS
+
 from .conftest import login, shot, url
 
-# serialized_rollback: the programs and their surveys come from data
-# migrations, which a transactional test's flush would otherwise remove.
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# The live server needs committed data: a transactional test. The programs and
+# their surveys come from data migrations, which an earlier transactional
+# test's flush may have removed, so the fixture seeds them again (idempotent);
+# available_apps keeps this test's own flush from breaking a later
+# serialized_rollback test (see surveys/tests/helpers.py).
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, available_apps=ALL_APPS)]
 
 FIT = "Connections fit questionnaire (three months)"
 SPONSOR = "sponsor.surveys@example.org"
@@ -35,7 +40,9 @@ SPONSOR = "sponsor.surveys@example.org"
 def fit_check_sent(live_server):
     """A KY pair three months in, and the planner run that sends them the fit questionnaire."""
     from surveys.services import survey_dispatch_due
+    from surveys.tests.helpers import ensure_seeded
 
+    ensure_seeded()
     today = timezone.localdate()
     program = seeded("ky-connections")
     cohort = CohortFactory(program=program, name="Survey year", starts_on=add_months(today, -4), ends_on=add_months(today, 9))
