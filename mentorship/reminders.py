@@ -35,6 +35,7 @@ import uuid
 from django.conf import settings
 from django.core import signing
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -75,13 +76,32 @@ def _period_of(deadline: datetime.date, months: int | None) -> str:
 
 def plan_checkins(*, today: datetime.date):
     """Yield check-in reminders for active mentorships, batch by batch."""
+    from django.db.models import Exists, OuterRef
+
+    from programs.models import Program
+    from programs.rules import add_months
+
     from .compliance import DUE_WITHIN_DAYS, annotate_health
-    from .models import Mentorship, MentorshipState
+    from .models import Meeting, MeetingStatus, Mentorship, MentorshipState
+
+    # Pairs that met recently cannot be due: skip them in SQL, program by
+    # program (a meeting on or after this day puts the next contact more than
+    # DUE_WITHIN_DAYS away). Programs whose cadence lives in the agreement
+    # (HHS, WTAP) are evaluated in full.
+    recent_enough = Q()
+    for program_id, months in Program.objects.filter(checkin_interval_months__isnull=False).values_list(
+        "pk", "checkin_interval_months"
+    ):
+        since = add_months(today + datetime.timedelta(days=DUE_WITHIN_DAYS + 1), -months)
+        since_at = timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+        met = Meeting.objects.filter(mentorship=OuterRef("pk"), status=MeetingStatus.HELD, starts_at__gte=since_at)
+        recent_enough |= Q(program_id=program_id) & Exists(met)
 
     last_pk = 0
     while True:
         batch = list(
             Mentorship.objects.filter(state=MentorshipState.ACTIVE, pk__gt=last_pk)
+            .exclude(recent_enough)
             .select_related("program", "mentor", "mentee")
             .order_by("pk")[:BATCH]
         )
