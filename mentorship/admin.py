@@ -122,11 +122,25 @@ class SkillAdmin(admin.ModelAdmin):
 # ---------------------------------------------------------------------------
 
 
+# The site's badge colours (static/css/site.css), inline: the admin does not load site.css.
+HEALTH_STYLE = {
+    "on_track": "background:#198754;color:#fff",
+    "due": "background:#0dcaf0;color:#000",
+    "overdue": "background:#fd7e14;color:#000",
+    "at_risk": "background:#dc3545;color:#fff",
+}
+
+
 def _health_badge(health) -> str:
     if not health:
         return "—"
     return format_html(
-        '<span class="health health-{}" title="{}">{}</span>', health["code"], health["reason"], health["label"]
+        '<span class="health health-{}" title="{}" style="{};padding:1px 6px;border-radius:4px;white-space:nowrap">'
+        "{}</span>",
+        health["code"],
+        health["reason"],
+        HEALTH_STYLE.get(health["code"], ""),
+        health["label"],
     )
 
 
@@ -190,7 +204,7 @@ class MentorshipAdmin(ProgramScopedAdmin):
     """Read-mostly for now: pairs form through invitations, matching and services."""
 
     program_path = "program"
-    list_display = ["mentor", "mentee", "program", "state", "started_on", "planned_end_on", "health"]
+    list_display = ["mentor", "mentee", "program_name", "health", "state", "started_on", "planned_end_on"]
     list_filter = [("program", admin.RelatedOnlyFieldListFilter), "state", HealthListFilter]
     list_select_related = ["mentor", "mentee", "program"]
     search_fields = [
@@ -251,6 +265,10 @@ class MentorshipAdmin(ProgramScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="program", ordering="program__short_name")
+    def program_name(self, obj):
+        return obj.program.short_name
 
     @admin.display(description="health")
     def health(self, obj):
@@ -379,3 +397,7 @@ class AgreementAdmin(_ReadOnlyScoped):
     @admin.display(description="signed by both", boolean=True)
     def signed_by_both(self, obj):
         return obj.is_signed_by_both
+
+
+# The Enrollment admin with profiles and pairs: filters, import and exports (issue 7).
+from . import admin_participants  # noqa: E402, F401

@@ -79,6 +79,14 @@ def agreement_defaults(*, mentorship: Mentorship) -> dict:
         duration += "."
     elif program.ends_with_cohort and mentorship.planned_end_on:
         duration = f"The mentoring relationship lasts the program year, until {mentorship.planned_end_on:%d %B %Y}."
+    elif mentorship.agreed_duration_months:
+        duration = f"The mentoring relationship will last for {_months(mentorship.agreed_duration_months)}"
+        if mentorship.planned_end_on:
+            duration += f", until {mentorship.planned_end_on:%d %B %Y}"
+        duration += "."
+    elif program.requires_discovery_call:
+        # AAHPM: the duration is agreed "during the discovery call".
+        duration = "The mentoring relationship will last for the duration we agree during our discovery call."
     else:
         duration = "The mentoring relationship will last for the duration we agree at our first meeting."
     if program.evaluation_after_months:

@@ -23,7 +23,7 @@ class DateInput(forms.DateInput):
 
 
 def _tz_help() -> str:
-    return f"Your local time ({timezone.get_current_timezone_name().replace('_', ' ')})."
+    return f"Times are in {timezone.get_current_timezone_name().replace('_', ' ')} time."
 
 
 class MeetingForm(forms.Form):

@@ -41,6 +41,9 @@ from .worklife_forms import (
 )
 
 MEETINGS_PAGE_SIZE = 50
+# Refusals about the agreement's state rather than what was typed: the form they
+# came from may no longer be on the page, so they go to the top as a message.
+AGREEMENT_STATE_CODES = {"locked", "read_only", "ended", "signed", "forbidden"}
 
 
 def _mentorship(request, pk, *, participants_only=False):
@@ -233,8 +236,7 @@ def meeting_reschedule(request, pk):
         except RuleViolation as error:
             form.add_error(None, error.message)
         else:
-            if meetings.is_short_notice(meeting=meeting, program=mentorship.program):
-                messages.warning(request, meetings.short_notice_message(meeting=meeting, program=mentorship.program))
+            # The meeting page shows the notice given, and says so when it was short.
             messages.success(request, "The meeting is moved; your partner has been told.")
             return redirect("worklife:meeting", pk=meeting.pk)
     return render(
@@ -266,9 +268,6 @@ def meeting_cancel(request, pk):
         except RuleViolation as error:
             form.add_error(None, error.message)
         else:
-            program = meeting.mentorship.program
-            if meetings.is_short_notice(meeting=meeting, program=program):
-                messages.warning(request, meetings.short_notice_message(meeting=meeting, program=program))
             messages.info(request, "The meeting is cancelled; your partner has been told.")
             return redirect("worklife:meeting", pk=meeting.pk)
     return _meeting_page(request, meeting, cancel_form=form)
@@ -481,6 +480,9 @@ def agreement_edit(request, pk):
         try:
             agreements.agreement_save(mentorship=mentorship, by=request.user, terms=form.cleaned_data)
         except RuleViolation as error:
+            if error.code in AGREEMENT_STATE_CODES:
+                messages.error(request, error.message)
+                return redirect("worklife:agreement", pk=mentorship.pk)
             form.add_error(None, error.message)
         else:
             messages.success(request, "The agreement is saved. When you both agree with the terms, sign it.")
@@ -506,6 +508,9 @@ def agreement_sign(request, pk):
                 confirmed=form.cleaned_data["confirm"],
             )
         except RuleViolation as error:
+            if error.code in AGREEMENT_STATE_CODES:
+                messages.error(request, error.message)
+                return redirect("worklife:agreement", pk=mentorship.pk)
             form.add_error(None, error.message)
         else:
             messages.success(

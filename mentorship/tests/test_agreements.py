@@ -71,6 +71,17 @@ def test_the_first_draft_comes_from_the_programs_rules(wtap):
     assert "no-fault termination" in draft["no_fault_termination"]
 
 
+def test_aahpm_drafts_the_duration_agreed_at_the_discovery_call():
+    mentorship = pair_in("aahpm", D(2026, 3, 1))
+    draft = agreements.agreement_defaults(mentorship=mentorship)
+    assert draft["duration_and_evaluation"] == (
+        "The mentoring relationship will last for the duration we agree during our discovery call."
+    )
+    mentorship.agreed_duration_months, mentorship.planned_end_on = 6, D(2026, 9, 1)
+    draft = agreements.agreement_defaults(mentorship=mentorship)
+    assert draft["duration_and_evaluation"] == "The mentoring relationship will last for 6 months, until 01 September 2026."
+
+
 def test_hhs_drafts_its_three_month_rule_into_termination():
     mentorship = pair_in("hhs", D(2026, 3, 1))
     draft = agreements.agreement_defaults(mentorship=mentorship)
@@ -227,3 +238,14 @@ def test_coordinators_see_who_signed_never_the_terms(client, wtap):
     assert "Mentor signed 6 Apr 2026; mentee has not signed." in detail
     assert "SECRET-ROLE" not in detail
     assert client.get(reverse("worklife:agreement", kwargs={"pk": wtap.pk})).status_code == 404
+
+
+def test_a_refusal_about_the_agreements_state_comes_back_as_a_message(client, wtap):
+    agreement = agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms())
+    agreements.agreement_sign(agreement=agreement, by=wtap.mentee, typed_name="Riley Okafor")
+    client.force_login(wtap.mentor)
+
+    response = client.post(reverse("worklife:agreement_edit", kwargs={"pk": wtap.pk}), terms(feedback="Sneaky"), follow=True)
+
+    assert "Riley Okafor signed these terms on 06 April 2026, so they can no longer be edited." in response.content.decode()
+    assert Agreement.objects.get().feedback == terms()["feedback"]
