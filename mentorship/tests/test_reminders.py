@@ -215,3 +215,22 @@ def test_concurrent_planners_claim_each_reminder_once():
     assert errors == []
     assert ReminderDelivery.objects.filter(kind="checkin").count() == 4
     assert len(checkin_mail()) == 4
+
+
+def test_send_due_runs_the_same_planner_for_a_date(django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    pair_in("aahpm", datetime.date(2026, 1, 5))
+    out = StringIO()
+    call_command("send_due", "--date", "2026-03-09", "--dry-run", stdout=out)
+    assert "Reminders due on 2026-03-09: 2 planned" in out.getvalue()
+    assert not ReminderDelivery.objects.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_due", "--date", "2026-03-09", stdout=StringIO())
+    assert ReminderDelivery.objects.filter(kind="checkin").count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("send_due", "--date", "2026-03-09", stdout=StringIO())
+    assert ReminderDelivery.objects.filter(kind="checkin").count() == 2

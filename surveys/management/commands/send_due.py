@@ -1,4 +1,5 @@
-"""Run the planning beat runs, for a given day: surveys that fell due and survey reminders.
+"""Run the planning beat runs, for a given day: check-in, meeting and event
+reminders, coordinators' digests, surveys that fell due and survey reminders.
 
     python manage.py send_due --date 2026-04-01 --dry-run
 
@@ -7,9 +8,10 @@ go out. It calls the same services as the beat tasks, so a day run by both
 sends nothing twice. A dry run prints the plan and writes nothing.
 """
 
+import argparse
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from surveys import services
@@ -19,11 +21,11 @@ def _date(value: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--date must be YYYY-MM-DD, not “{value}”.")
+        raise argparse.ArgumentTypeError(f"must be YYYY-MM-DD, not “{value}”")
 
 
 class Command(BaseCommand):
-    help = "Send what is due on a day (surveys and survey reminders); --dry-run prints it and writes nothing."
+    help = "Send what is due on a day (reminders, digests, surveys); --dry-run prints it and writes nothing."
 
     def add_arguments(self, parser):
         parser.add_argument("--date", type=_date, default=None, help="The day to plan for (default: today).")
@@ -32,6 +34,19 @@ class Command(BaseCommand):
     def handle(self, *args, date=None, dry_run=False, **options):
         today = date or timezone.localdate()
         verb = "Would send" if dry_run else "Sent"
+
+        from mentorship.reminders import reminders_plan
+
+        now = timezone.now()
+        if today != timezone.localdate():
+            now = timezone.make_aware(datetime.datetime.combine(today, datetime.time(8, 0)))
+        planned = reminders_plan(today=today, now=now, dry_run=dry_run)
+        self.stdout.write(
+            f"Reminders due on {today:%Y-%m-%d}: {planned['planned']} planned, "
+            f"{planned['claimed']} new (the rest went out before)."
+        )
+        for item in planned["preview"]:
+            self.stdout.write(f"  {item.kind}: {item.subject} → user {item.user_id}")
 
         dispatch = services.survey_dispatch_due(today=today, dry_run=dry_run)
         self.stdout.write(f"Surveys due on {today:%Y-%m-%d}: {len(dispatch.planned)} new invitation(s).")
