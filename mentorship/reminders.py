@@ -326,6 +326,54 @@ def _enqueue(ids: list[int]) -> None:
     reminders_send_task.delay(ids)
 
 
+# A claimed reminder whose send task never ran — the broker restarted without
+# persistence, a message was dropped — is still unsent this long after its
+# claim: queue it again. Younger rows may simply be waiting in a busy queue.
+STALE_AFTER = datetime.timedelta(minutes=30)
+# Older rows are left alone: a meeting reminder a day late is wrong, and a row
+# whose sending fails for good must not be retried for ever.
+STALE_MAX_AGE = datetime.timedelta(hours=6)
+
+
+def reminders_resend_stale(
+    *,
+    now: datetime.datetime | None = None,
+    older_than: datetime.timedelta = STALE_AFTER,
+    max_age: datetime.timedelta = STALE_MAX_AGE,
+) -> dict:
+    """Queue again what was claimed (or notified) but never sent. Beat, every 30 minutes.
+
+    The claim rows live in the database, the queue in Redis: if Redis loses a
+    message (a restart without persistence), a re-plan finds the rows claimed
+    and queues nothing, so without this sweep those mails would never go out.
+    Re-queueing is safe even when the first message is only late: each row is
+    sent by the one task whose conditional UPDATE marks it, so a row queued
+    twice is still sent once. The same holds for notification emails (survey
+    links, invitations), claimed by `emailed_at`.
+
+    Not recovered: a row marked sent whose worker died before the mail left
+    (at most once per row; see `reminders_send`).
+    """
+    from .models import Notification, ReminderDelivery
+    from .tasks import notification_email_task
+
+    now = now or timezone.now()
+    window = {"created_at__lt": now - older_than, "created_at__gte": now - max_age}
+    ids = list(
+        ReminderDelivery.objects.filter(sent_at__isnull=True, skipped=False, **window)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), SEND_CHUNK):
+        _enqueue(ids[start : start + SEND_CHUNK])
+    notification_ids = list(
+        Notification.objects.filter(emailed_at__isnull=True, **window).order_by("pk").values_list("pk", flat=True)
+    )
+    for notification_id in notification_ids:
+        notification_email_task.delay(notification_id)
+    return {"reminders": len(ids), "notifications": len(notification_ids)}
+
+
 def reminders_send(*, delivery_ids: list[int]) -> int:
     """Send claimed reminders; each row is marked sent just before its mail goes out.
 

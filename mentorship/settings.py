@@ -218,6 +218,9 @@ CELERY_BEAT_SCHEDULE = {
     # Hourly: check-in reminders on each program's cadence, meeting and event
     # reminders a day ahead, and (Mondays) the coordinators' weekly digest.
     "reminders-plan": {"task": "mentorship.tasks.reminders_plan_task", "schedule": crontab(minute=20)},
+    # Every 30 minutes: claimed reminders and notification emails still unsent half an hour
+    # later (their message lost with a broker restart) are queued again; each is still sent once.
+    "reminders-resend-stale": {"task": "mentorship.tasks.reminders_resend_stale_task", "schedule": crontab(minute="10,40")},
     # Daily: surveys the programs' rules make due (exit, fit check, evaluation, progress reports,
     # feedback), then reminders to non-responders after 7 and 14 days. Both claim each send.
     "surveys-dispatch-due": {"task": "surveys.tasks.survey_dispatch_due_task", "schedule": crontab(hour=7, minute=15)},

@@ -44,3 +44,12 @@ def reminders_send_task(self, delivery_ids: list[int]) -> int:
     from .reminders import reminders_send
 
     return reminders_send(delivery_ids=delivery_ids)
+
+
+@shared_task
+def reminders_resend_stale_task() -> dict:
+    """Beat, every 30 minutes: queue again claimed reminders and notification
+    emails whose message was lost (a broker restarted without persistence)."""
+    from .reminders import reminders_resend_stale
+
+    return reminders_resend_stale()
