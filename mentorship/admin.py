@@ -1,14 +1,12 @@
-import io
-
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from programs.admin import CohortListFilter
 from programs.admin_scope import (
     ProgramScopedAdmin,
     ProgramScopedInline,
@@ -18,8 +16,11 @@ from programs.admin_scope import (
     program_ids,
 )
 
+# Also registers the Enrollment admin with profiles and pairs: filters, import, exports (issue 7).
+from .admin_participants import PartnerLocationListFilter, PartnerOrgUnitListFilter
 from .agreements import TERM_FIELDS
-from .compliance import HEALTH_CHOICES, HEALTH_LABELS, annotate_health, contact_hours_csv, health_ids
+from .compliance import HEALTH_CHOICES, HEALTH_LABELS, annotate_health, health_ids
+from .exports import contact_hours_rows, csv_response, dated
 from .models import Agreement, JobHistoryEntry, Meeting, Mentorship, Profile, Skill, User
 
 
@@ -192,11 +193,8 @@ class MeetingInline(ProgramScopedInline, admin.TabularInline):
 
 @admin.action(description="Export contact hours (CSV) per participant and program year")
 def export_contact_hours_csv(modeladmin, request, queryset):
-    out = io.StringIO()
-    contact_hours_csv(mentorships=queryset, out=out)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="contact-hours-{timezone.localdate():%Y-%m-%d}.csv"'
-    return response
+    # The same file as the Exports page's, through the one formula-safe writer.
+    return csv_response(contact_hours_rows(mentorships=queryset), dated("contact-hours"))
 
 
 @admin.register(Mentorship)
@@ -205,7 +203,14 @@ class MentorshipAdmin(ProgramScopedAdmin):
 
     program_path = "program"
     list_display = ["mentor", "mentee", "program_name", "health", "state", "started_on", "planned_end_on"]
-    list_filter = [("program", admin.RelatedOnlyFieldListFilter), "state", HealthListFilter]
+    list_filter = [
+        ("program", admin.RelatedOnlyFieldListFilter),
+        ("cohort", CohortListFilter),
+        "state",
+        HealthListFilter,
+        PartnerOrgUnitListFilter,
+        PartnerLocationListFilter,
+    ]
     list_select_related = ["mentor", "mentee", "program"]
     search_fields = [
         "mentor__first_name",
@@ -214,6 +219,8 @@ class MentorshipAdmin(ProgramScopedAdmin):
         "mentee__first_name",
         "mentee__last_name",
         "mentee__email",
+        "mentor__profile__org_unit",
+        "mentee__profile__org_unit",
     ]
     date_hierarchy = "started_on"
     actions = [export_contact_hours_csv]
@@ -397,7 +404,3 @@ class AgreementAdmin(_ReadOnlyScoped):
     @admin.display(description="signed by both", boolean=True)
     def signed_by_both(self, obj):
         return obj.is_signed_by_both
-
-
-# The Enrollment admin with profiles and pairs: filters, import and exports (issue 7).
-from . import admin_participants  # noqa: E402, F401

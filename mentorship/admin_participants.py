@@ -6,15 +6,17 @@ This module extends it the way Django's docs extend UserAdmin — a subclass
 registered in its place — with:
 
 - filters by organisation unit (HHS: OPDIV), location and "paired" (an
-  active mentorship in the program in that role), and those columns;
+  active mentorship in the program in that role), and those columns (the
+  unit and location filters serve the Mentorship list too);
 - the participant import (upload, preview, import; mentorship/imports.py);
 - the CSV exports (mentorship/exports.py), scoped to the coordinator's programs.
 
-Imported at the end of mentorship/admin.py.
+Imported by mentorship/admin.py.
 """
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Q
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -44,36 +46,51 @@ class PairedListFilter(admin.SimpleListFilter):
 
 
 class _ProfileValueFilter(admin.SimpleListFilter):
-    """The values people in the coordinator's programs gave, in one query."""
+    """The values people in the coordinator's lists gave, in one query per path.
 
-    field = ""
+    `paths` lead from the listed model to the profile field; a row matches when
+    any of them has the value (a mentorship: either partner's unit)."""
+
+    paths: tuple[str, ...] = ()
 
     def lookups(self, request, model_admin):
-        values = (
-            model_admin.get_queryset(request)
-            .exclude(**{f"user__profile__{self.field}": ""})
-            .order_by(f"user__profile__{self.field}")
-            .values_list(f"user__profile__{self.field}", flat=True)
-            .distinct()
-        )
-        return [(v, v) for v in values if v]
+        scoped = model_admin.get_queryset(request)
+        values = set()
+        for path in self.paths:
+            values |= set(scoped.exclude(**{path: ""}).exclude(**{f"{path}__isnull": True}).values_list(path, flat=True).distinct())
+        return [(v, v) for v in sorted(values, key=str.casefold)]
 
     def queryset(self, request, queryset):
-        if self.value():
-            return queryset.filter(**{f"user__profile__{self.field}": self.value()})
-        return queryset
+        if not self.value():
+            return queryset
+        match = Q()
+        for path in self.paths:
+            match |= Q(**{path: self.value()})
+        return queryset.filter(match)
 
 
 class OrgUnitListFilter(_ProfileValueFilter):
     title = "organisation unit (HHS: OPDIV)"
     parameter_name = "org_unit"
-    field = "org_unit"
+    paths = ("user__profile__org_unit",)
 
 
 class LocationListFilter(_ProfileValueFilter):
     title = "location"
     parameter_name = "location"
-    field = "location"
+    paths = ("user__profile__location",)
+
+
+class PartnerOrgUnitListFilter(_ProfileValueFilter):
+    title = "either partner's unit (HHS: OPDIV)"
+    parameter_name = "org_unit"
+    paths = ("mentor__profile__org_unit", "mentee__profile__org_unit")
+
+
+class PartnerLocationListFilter(_ProfileValueFilter):
+    title = "either partner's location"
+    parameter_name = "location"
+    paths = ("mentor__profile__location", "mentee__profile__location")
 
 
 class ImportForm(forms.Form):
