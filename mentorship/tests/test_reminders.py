@@ -190,7 +190,7 @@ def test_dry_run_writes_nothing():
     assert not ReminderDelivery.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_planners_claim_each_reminder_once():
     pair_in("aahpm", datetime.date(2026, 1, 5))
     pair_in("ky-connections", datetime.date(2026, 1, 5))
