@@ -70,7 +70,7 @@ class _ProfileValueFilter(admin.SimpleListFilter):
 
 
 class OrgUnitListFilter(_ProfileValueFilter):
-    title = "organisation unit (HHS: OPDIV)"
+    title = "organisation unit"
     parameter_name = "org_unit"
     paths = ("user__profile__org_unit",)
 
@@ -82,7 +82,7 @@ class LocationListFilter(_ProfileValueFilter):
 
 
 class PartnerOrgUnitListFilter(_ProfileValueFilter):
-    title = "either partner's unit (HHS: OPDIV)"
+    title = "either partner's organisation unit"
     parameter_name = "org_unit"
     paths = ("mentor__profile__org_unit", "mentee__profile__org_unit")
 
