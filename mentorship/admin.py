@@ -261,6 +261,22 @@ class MentorshipAdmin(ProgramScopedAdmin):
     def get_changelist(self, request, **kwargs):
         return HealthChangeList
 
+    def get_urls(self):
+        from django.urls import path
+
+        from . import admin_pairing
+
+        wrap = self.admin_site.admin_view
+        return [
+            path("pair/", wrap(lambda r: admin_pairing.pair_view(self, r)), name="mentorship_mentorship_pair"),
+            path("<int:pk>/end/", wrap(lambda r, pk: admin_pairing.end_view(self, r, pk)), name="mentorship_mentorship_end"),
+            path(
+                "<int:pk>/reassign/",
+                wrap(lambda r, pk: admin_pairing.reassign_view(self, r, pk)),
+                name="mentorship_mentorship_reassign",
+            ),
+        ] + super().get_urls()
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(goal_total=Count("goals", distinct=True))
 

@@ -1,0 +1,142 @@
+"""Committee, sponsor and third-party pairing in the admin: pair two people, end a
+pair, reassign a mentee. Every screen calls the same services as the site, so
+every rule holds here too; a coordinator may set aside a soft rule only with an
+override reason, which is recorded on the mentorship."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from programs.admin_scope import program_ids
+from programs.errors import RuleViolation
+from programs.models import Program
+
+from . import services
+from .models import Mentorship, MentorshipOrigin, User
+
+UNKNOWN_PERSON = "No one with that email address uses this site."
+
+
+class PersonField(forms.EmailField):
+    def clean(self, value):
+        email = super().clean(value)
+        user = User.objects.filter(email__iexact=email).first()
+        if user is None:
+            raise forms.ValidationError(UNKNOWN_PERSON)
+        return user
+
+
+class PairForm(forms.Form):
+    program = forms.ModelChoiceField(queryset=Program.objects.none())
+    mentor = PersonField(label="Mentor's email")
+    mentee = PersonField(label="Mentee's email")
+    override_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Only to set aside a soft rule (not yet approved, paired before, platform) on purpose; it is "
+        "recorded. Capacity, the supervisor chain and dual role are never set aside.",
+    )
+
+    def __init__(self, *args, programs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["program"].queryset = programs
+
+
+class EndForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[("ended_early", "Ended early"), ("completed", "Completed")], widget=forms.RadioSelect, initial="ended_early"
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "cols": 60}))
+
+
+class ReassignForm(forms.Form):
+    new_mentor = PersonField(label="New mentor's email")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 60}), label="Why the pair ends")
+    override_reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+
+
+def _programs(request):
+    qs = Program.objects.filter(is_active=True)
+    return qs if request.user.is_superuser else qs.filter(pk__in=program_ids(request))
+
+
+def _mentorship(model_admin, request, pk) -> Mentorship:
+    mentorship = model_admin.get_queryset(request).select_related("program", "mentor", "mentee").filter(pk=pk).first()
+    if mentorship is None:
+        raise Http404("No such mentorship.")
+    return mentorship
+
+
+def _render(model_admin, request, template, title, **context):
+    return render(
+        request,
+        template,
+        {**model_admin.admin_site.each_context(request), "title": title, "opts": model_admin.model._meta, **context},
+    )
+
+
+def pair_view(model_admin, request):
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    form = PairForm(request.POST or None, programs=_programs(request), initial={"program": request.GET.get("program")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            mentorship = services.mentorship_create(
+                program=data["program"],
+                mentor=data["mentor"],
+                mentee=data["mentee"],
+                by=request.user,
+                origin=MentorshipOrigin.COORDINATOR,
+                override_reason=data["override_reason"],
+            )
+        except RuleViolation as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Paired: {mentorship}. Both have been told.")
+            return redirect("admin:mentorship_mentorship_change", mentorship.pk)
+    return _render(model_admin, request, "admin/mentorship/pair_form.html", "Pair a mentor and a mentee", form=form)
+
+
+def end_view(model_admin, request, pk):
+    mentorship = _mentorship(model_admin, request, pk)
+    form = EndForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.mentorship_end(
+                mentorship=mentorship,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                completed=form.cleaned_data["outcome"] == "completed",
+            )
+        except RuleViolation as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Ended: {mentorship}.")
+            return redirect("admin:mentorship_mentorship_change", mentorship.pk)
+    return _render(model_admin, request, "admin/mentorship/pair_form.html", f"End {mentorship}", form=form, mentorship=mentorship)
+
+
+def reassign_view(model_admin, request, pk):
+    mentorship = _mentorship(model_admin, request, pk)
+    form = ReassignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            new = services.mentorship_reassign(
+                mentorship=mentorship,
+                new_mentor=data["new_mentor"],
+                by=request.user,
+                reason=data["reason"],
+                override_reason=data["override_reason"],
+            )
+        except RuleViolation as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, f"Reassigned: {new}.")
+            return redirect("admin:mentorship_mentorship_change", new.pk)
+    return _render(
+        model_admin, request, "admin/mentorship/pair_form.html", f"Reassign {mentorship.mentee}", form=form, mentorship=mentorship
+    )
