@@ -20,6 +20,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
+from kombu import pools
 
 import conftest as root_conftest
 from programs.rules import add_months
@@ -72,9 +73,10 @@ def _port_open(port: int) -> bool:
 
 
 def _reset_connections(app) -> None:
-    # The connection and producer pools were made for the old broker URL.
-    if app._pool is not None:
-        app._pool.force_close_all()
+    # The connection and producer pools were made for the old broker URL; even
+    # eager tasks take a producer from them. kombu's reset closes every pool
+    # and forgets it, so the next task makes fresh ones for the current URL.
+    pools.reset()
     app._pool = None
     app.amqp._producer_pool = None
 
