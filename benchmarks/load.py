@@ -63,7 +63,7 @@ def setup_in_django(program_slug: str, n_users: int) -> dict:
     """Create the coordinator, pick the load users; print what the runner needs."""
     import django
 
-    sys.path.insert(0, str(ROOT))
+    sys.path.insert(0, os.getcwd())  # the source tree under test (see --source)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
     django.setup()
     from allauth.account.models import EmailAddress
@@ -130,6 +130,24 @@ def setup_in_django(program_slug: str, n_users: int) -> dict:
 # ---------------------------------------------------------------------------
 
 
+def prepare_source(source: str) -> tuple[Path, str]:
+    """The code to run: a commit exported with `git archive` (default HEAD), so the
+    figures belong to a commit and not to whatever is half-edited in the working
+    tree; or the working tree itself (--source worktree)."""
+    if source == "worktree":
+        return ROOT, "working tree"
+    sha = subprocess.run(["git", "rev-parse", source], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    dest = Path(tempfile.gettempdir()) / "mentoring-load" / sha[:12]
+    if not (dest / "manage.py").exists():
+        dest.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.Popen(["git", "archive", sha], cwd=ROOT, stdout=subprocess.PIPE)
+        subprocess.run(["tar", "-x", "-C", str(dest)], stdin=archive.stdout, check=True)
+        archive.wait()
+    if not (dest / ".venv").exists():
+        (dest / ".venv").symlink_to(ROOT / ".venv")
+    return dest, sha[:12]
+
+
 def stack_env(args) -> dict:
     env = dict(os.environ)
     env.update(
@@ -138,7 +156,7 @@ def stack_env(args) -> dict:
         CELERY_BROKER_URL=args.broker_url,
         PORT=str(args.port),
         SEED_DEMO="false",
-        DJANGO_STATIC_ROOT=str(ROOT / "var" / "load-static"),
+        DJANGO_STATIC_ROOT=str(args.src / "var" / "load-static"),
         DJANGO_LOG_LEVEL="WARNING",
     )
     if args.workers:
@@ -163,12 +181,12 @@ def ensure_database(args) -> None:
 
 def start_stack(args) -> subprocess.Popen:
     """bin/run-prod in a new session (process group), its output to a log file."""
-    log_path = ROOT / "var" / "log" / "load-stack.log"
+    log_path = args.src / "var" / "log" / "load-stack.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = open(log_path, "w")
-    print(f"== starting bin/run-prod on 127.0.0.1:{args.port} ({args.database_url}); log {log_path.relative_to(ROOT)}")
+    print(f"== starting bin/run-prod on 127.0.0.1:{args.port} ({args.database_url}); log {log_path}")
     proc = subprocess.Popen(
-        ["bash", "bin/run-prod"], cwd=ROOT, env=stack_env(args), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        ["bash", "bin/run-prod"], cwd=args.src, env=stack_env(args), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
@@ -197,6 +215,74 @@ def stop_stack(proc: subprocess.Popen | None) -> None:
         proc.wait()
     except ProcessLookupError:
         pass
+
+
+# ---------------------------------------------------------------------------
+# CPU time of the server side: gunicorn workers and PostgreSQL backends
+# ---------------------------------------------------------------------------
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_cpu_seconds(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def gunicorn_pids(pgid: int | None) -> list[int]:
+    pids = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            if pgid is not None and os.getpgid(int(entry)) != pgid:
+                continue
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmd = f.read()
+        except OSError:
+            continue
+        if b"gunicorn" in cmd and b"mentorship.wsgi" in cmd:
+            pids.append(int(entry))
+    return pids
+
+
+def postgres_pids(database_url: str) -> list[int]:
+    u = urllib.parse.urlsplit(database_url)
+    out = subprocess.run(
+        ["psql", "-h", u.hostname or "127.0.0.1", "-p", str(u.port or 5432), "-U", u.username or "postgres", "-Atc",
+         f"select pid from pg_stat_activity where datname = '{u.path.lstrip('/')}' and pid <> pg_backend_pid()", "postgres"],
+        capture_output=True, text=True,
+    )
+    return [int(x) for x in out.stdout.split() if x.isdigit()]
+
+
+class ServerCpu:
+    """CPU seconds used by the stack's gunicorn workers and its PostgreSQL backends.
+
+    Independent of how many other processes compete for the cores, so it says
+    what a request costs even when the wall-clock figures are taken under
+    contention: 2 cores / (CPU per request) is the ceiling on an idle machine.
+    """
+
+    def __init__(self, pgid: int | None, database_url: str):
+        self.pgid, self.database_url = pgid, database_url
+
+    def sample(self) -> dict[str, dict[int, float]]:
+        return {
+            "app": {pid: _proc_cpu_seconds(pid) for pid in gunicorn_pids(self.pgid)},
+            "db": {pid: _proc_cpu_seconds(pid) for pid in postgres_pids(self.database_url)},
+        }
+
+    @staticmethod
+    def used(before, after) -> dict[str, float]:
+        return {
+            kind: sum(t - before[kind].get(pid, 0.0) for pid, t in after[kind].items())
+            for kind in ("app", "db")
+        }
 
 
 # ---------------------------------------------------------------------------
@@ -295,17 +381,19 @@ def lua_script(requests: list[tuple[str, str]]) -> str:
     return LUA.replace("{REQUESTS}", table)
 
 
-def run_wrk(base: str, requests, *, connections: int, threads: int, duration: int) -> dict:
+def run_wrk(base: str, requests, *, connections: int, threads: int, duration: int, cpu: ServerCpu | None = None) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
         f.write(lua_script(requests))
         script = f.name
     try:
+        cpu_before = cpu.sample() if cpu else None
         load_before = os.getloadavg()
         out = subprocess.run(
             ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s", "-s", script, base + "/"],
             capture_output=True, text=True, timeout=duration + 60,
         )
         load_after = os.getloadavg()
+        cpu_after = cpu.sample() if cpu else None
     finally:
         os.unlink(script)
     line = next((ln for ln in out.stdout.splitlines() if ln.startswith("WRK-JSON ")), None)
@@ -316,6 +404,10 @@ def run_wrk(base: str, requests, *, connections: int, threads: int, duration: in
     r["errors"] = r["non2xx"] + r["connect_errors"] + r["read_errors"] + r["write_errors"] + r["timeouts"]
     r["load_before"] = [round(x, 2) for x in load_before]
     r["load_after"] = [round(x, 2) for x in load_after]
+    if cpu:
+        used = ServerCpu.used(cpu_before, cpu_after)
+        r["cpu_app_ms_per_request"] = 1000 * used["app"] / max(r["requests"], 1)
+        r["cpu_db_ms_per_request"] = 1000 * used["db"] / max(r["requests"], 1)
     return r
 
 
@@ -353,9 +445,12 @@ def check_pages(base: str, plan: dict) -> None:
 
 
 def fmt_row(name: str, r: dict) -> str:
+    cpu = ""
+    if "cpu_app_ms_per_request" in r:
+        cpu = f" {r['cpu_app_ms_per_request']:6.1f} {r['cpu_db_ms_per_request']:6.1f}"
     return (
         f"{name:18} {r['rps']:8.1f} {r['p50_us'] / 1000:8.1f} {r['p95_us'] / 1000:8.1f} {r['p99_us'] / 1000:8.1f} "
-        f"{r['errors']:7d}   {r['load_before'][0]:5.2f} → {r['load_after'][0]:5.2f}"
+        f"{r['errors']:7d}{cpu}   {r['load_before'][0]:5.2f} → {r['load_after'][0]:5.2f}"
     )
 
 
@@ -387,6 +482,7 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=20, help="seconds per scenario (at most 120)")
     parser.add_argument("--warmup", type=int, default=5, help="seconds of unrecorded load per scenario first")
     parser.add_argument("--scenarios", default="directory,suggestions,mentor-profile,dashboard,admin-mentorships,admin-enrollments")
+    parser.add_argument("--source", default="HEAD", help="a commit to export and run (default HEAD), or 'worktree'")
     parser.add_argument("--no-seed", action="store_true", help="skip seed_load (the dataset is there already)")
     parser.add_argument("--json", help="also write the results to this file")
     parser.add_argument("--label", default="", help="a note stored with the results (e.g. 'before', 'after cache')")
@@ -406,22 +502,27 @@ def main() -> int:
     if host not in ("127.0.0.1", "localhost", "::1"):
         sys.exit("loopback only: --url must be http://127.0.0.1:PORT or http://localhost:PORT")
 
+    if args.url:
+        args.src, label = ROOT, "the running stack"
+    else:
+        args.src, label = prepare_source(args.source)
+        print(f"== code: {label} ({args.src})")
     env = stack_env(args)
     proc = None
     try:
         if not args.url:
             ensure_database(args)
-            subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True)
+            subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=args.src, env=env, check=True)
             if not args.no_seed:
                 print("== seed_load --mentors 5000 --mentees 10000 --programs 5 (adds nothing when already there)")
                 subprocess.run(
                     [PY, "manage.py", "seed_load", "--mentors", "5000", "--mentees", "10000", "--programs", "5"],
-                    cwd=ROOT, env=env, check=True,
+                    cwd=args.src, env=env, check=True,
                 )
         print("== load users")
         out = subprocess.run(
             [PY, str(Path(__file__).resolve()), "--setup", "--program", args.program, "--users", str(args.users)],
-            cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+            cwd=args.src, env=env, capture_output=True, text=True, check=False,
         )
         line = next((ln for ln in out.stdout.splitlines() if ln.startswith("SETUP-JSON ")), None)
         if line is None:
@@ -446,23 +547,29 @@ def main() -> int:
             f"== {args.connections} connections, {args.threads} wrk threads, {args.duration} s per scenario "
             f"(after {args.warmup} s of warm-up), {os.cpu_count()} cores"
         )
-        print(f"{'scenario':18} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}   load avg (1 min)")
+        cpu = ServerCpu(os.getpgid(proc.pid) if proc else None, args.database_url)
+        print(
+            f"{'scenario':18} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} {'app':>6} {'db':>6}"
+            "   load avg (1 min)"
+        )
         for name, reqs in plan.items():
             if args.warmup:
                 run_wrk(args.base, reqs, connections=args.connections, threads=args.threads, duration=args.warmup)
-            r = run_wrk(args.base, reqs, connections=args.connections, threads=args.threads, duration=args.duration)
+            r = run_wrk(args.base, reqs, connections=args.connections, threads=args.threads, duration=args.duration, cpu=cpu)
             results[name] = r
             v = verdict(name, r)
             print(fmt_row(name, r) + (f"   {v}" if v else "") + (f"   codes {r['codes']}" if r["errors"] else ""), flush=True)
         print(
             f"targets (directory, suggestions, dashboard): p99 ≤ {TARGETS['p99_ms']:.0f} ms, ≥ {TARGETS['rps']:.0f} requests/s, "
-            "no errors. Load average is the machine's (shared), before → after each run."
+            "no errors. app/db: CPU ms per request used by the gunicorn workers / the PostgreSQL backends "
+            "(independent of contention). Load average is the machine's (shared), before → after each run."
         )
         if args.json:
             record = {
                 "label": args.label,
                 "when": datetime.datetime.now().isoformat(timespec="seconds"),
                 "command": " ".join(sys.argv),
+                "code": label,
                 "connections": args.connections,
                 "duration": args.duration,
                 "cores": os.cpu_count(),
