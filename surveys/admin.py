@@ -37,6 +37,12 @@ class QuestionInline(ProgramScopedInline, admin.StackedInline):
     ]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4, "cols": 40})}}
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in ("text", "help_text"):
+            field.widget.attrs["style"] = "width: min(100%, 40em)"
+        return field
+
 
 @admin.register(Survey)
 class SurveyAdmin(ProgramScopedAdmin):
@@ -51,6 +57,12 @@ class SurveyAdmin(ProgramScopedAdmin):
         ("What respondents read", {"fields": ["intro", "anonymous_in_reporting"]}),
         ("Repeating surveys", {"fields": ["every_months"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "title":
+            field.widget.attrs["style"] = "width: min(100%, 40em)"
+        return field
 
     def get_queryset(self, request):
         return (

@@ -176,6 +176,12 @@ def test_participant_answers_saves_finishes_and_the_sponsor_sees_a_chart(
         )
         assert drawn
         shot(sponsor, "survey-08-results")
+
+        # The template itself: questions, the alerting answer, and when it goes out.
+        sponsor.get_by_role("link", name=FIT, exact=True).click()
+        expect(sponsor.locator(".field-when_sent")).to_contain_text("3 months after each mentorship starts.")
+        expect(sponsor.locator("textarea[name$='-alert_on']").first).to_have_value("No, it is not working")
+        shot(sponsor, "survey-10-admin-survey-template")
     finally:
         context.close()
 
