@@ -5,7 +5,8 @@ from django.db.models import Count, Q
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from . import audit, services
@@ -325,7 +326,9 @@ class EnrollmentAdmin(ProgramScopedAdmin):
         return format_html(
             '<span title="{}">{}</span>',
             "\n".join(f"{label}: {text}" for label, text in parts),
-            " · ".join(f"{label}: {Truncator(text).chars(40)}" for label, text in parts),
+            format_html_join(
+                mark_safe("<br>"), "<b>{}:</b> {}", ((label, Truncator(text).chars(36)) for label, text in parts)
+            ),
         )
 
     def save_model(self, request, obj, form, change):

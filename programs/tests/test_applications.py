@@ -60,7 +60,7 @@ def test_the_list_shows_the_applicants_answers(client, world):
     response = client.get(reverse("admin:programs_enrollment_changelist") + "?state__exact=applied")
 
     body = response.content.decode()
-    assert "Needs: Needs of applicant 0" in body and "Strengths: Analytical" in body
+    assert "<b>Needs:</b> Needs of applicant 0" in body and "<b>Strengths:</b> Analytical" in body
     change = client.get(reverse("admin:programs_enrollment_change", args=[world.applications[0].pk]))
     assert "Needs of applicant 0" in change.content.decode()
     # The answers are the applicant's words: shown, not editable.
