@@ -110,6 +110,9 @@ class ImportForm(forms.Form):
     def __init__(self, *args, programs, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["program"].queryset = programs
+        if len(programs) == 1:
+            # A sponsor runs one program: nothing to choose.
+            self.fields["program"].empty_label = None
 
     def clean(self):
         cleaned = super().clean()
@@ -166,6 +169,16 @@ class EnrollmentAdmin(BaseEnrollmentAdmin):
     ]
     list_select_related = ["user__profile", "cohort__program"]
     change_list_template = "admin/programs/enrollment/change_list.html"
+
+    def get_list_display(self, request):
+        # Columns the coordinator's programs use: KY's answers, HHS's platforms.
+        programs = Program.objects.filter(pk__in=program_ids(request))
+        columns = list(super().get_list_display(request))
+        if not programs.filter(requires_application_approval=True).exists():
+            columns.remove("answers")
+        if not programs.exclude(platforms=[]).exists():
+            columns.remove("platform_preference")
+        return columns
 
     @admin.display(description="unit", ordering="user__profile__org_unit")
     def org_unit(self, obj):
