@@ -3,6 +3,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from programs import admin_scope
+
 from . import views
 
 # The admin signs in through allauth, so its rate limits and verification apply.
@@ -16,6 +18,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("accounts/", include("allauth.urls")),
+    # Before the admin's own "View on site" (same path): only objects in the coordinator's scope.
+    path(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(admin_scope.view_on_site),
+        name="admin_view_on_site_in_scope",
+    ),
     path("admin/", admin.site.urls),
     path("programs/", include("programs.urls")),
     path("events/", include("programs.events_urls")),

@@ -140,6 +140,9 @@ class ProgramScopedAdmin(ProgramScopedMixin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
             raise PermissionDenied("Old versions are read-only; make the change on the current record.")
+        if not hasattr(self.model._meta, "simple_history_manager_attribute"):
+            # A model without HistoricalRecords (survey invitations) has no old versions.
+            raise Http404("This record keeps no history.")
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
@@ -163,3 +166,31 @@ class ProgramScopedInline:
 
     def has_delete_permission(self, request, obj=None):
         return is_program_staff(request)
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The admin's "View on site" link, for objects the person may see in the admin.
+
+    Django's own (contenttypes' `shortcut`) redirects any staff member to the
+    page of any object of any model; for a survey invitation that page is the
+    recipient's personal link, which is their credential. Here the object must
+    be in the coordinator's scope and its admin must offer the link at all.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.contenttypes.views import shortcut
+    from django.core.exceptions import ValidationError
+
+    try:
+        model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+    except (ValueError, ContentType.DoesNotExist):
+        raise Http404("Not found in your programs.")
+    model_admin = admin.site._registry.get(model)
+    if model_admin is None:
+        raise Http404("Not found in your programs.")
+    try:
+        obj = model_admin.get_queryset(request).filter(pk=object_id).first()
+    except (ValueError, ValidationError):
+        obj = None
+    if obj is None or not model_admin.has_view_permission(request, obj) or not model_admin.get_view_on_site_url(obj):
+        raise Http404("Not found in your programs.")
+    return shortcut(request, content_type_id, object_id)
