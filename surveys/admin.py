@@ -157,6 +157,9 @@ class SurveyInvitationAdmin(ProgramScopedAdmin):
     """Who was asked what, and whether it is answered. Never the answers themselves."""
 
     program_path = "survey__program"
+    # The invitation's page on the site is the recipient's personal link, their
+    # credential: no "View on site" button hands it to a coordinator.
+    view_on_site = False
     list_display = ["survey", "recipient", "role", "due_on", "sent_at", "reminder_count", "answer_status"]
     list_filter = [("survey", admin.RelatedOnlyFieldListFilter), "role"]
     list_select_related = ["survey__program", "recipient"]
