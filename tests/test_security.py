@@ -1,0 +1,599 @@
+"""Security review, kept as tests (issue 8).
+
+- IDOR: every URL pattern of the site and the admin, walked from the URL
+  resolver with its path parameters filled with someone else's objects, as a
+  participant of another program, a participant of the same program, a
+  coordinator of another program and an anonymous visitor: never a 500, never
+  a 200 carrying the victims' data (canary strings), never a redirect handing
+  out someone's secret link; POSTs change none of the victims' data.
+- CSRF: every URL refuses a POST without its token (Client(enforce_csrf_checks=True)),
+  except the one-click unsubscribe that RFC 8058 requires to work without one.
+- Fuzzing: the site's forms, read from the pages themselves, posted through
+  the real views with hostile values (hypothesis): never a 500, nothing stored
+  when the form is refused.
+- The login rate limit holds through the proxy configuration; cookies are
+  Secure and HttpOnly in production.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html.parser
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection, transaction
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RoutePattern
+from django.utils import timezone
+from django.utils.http import int_to_base36
+
+from mentorship import agreements, goals, services
+from mentorship.models import (
+    Agreement,
+    CalendarFeedToken,
+    Goal,
+    Invitation,
+    Meeting,
+    MeetingKind,
+    MeetingPrivateNote,
+    MeetingStatus,
+    Mentorship,
+    Notification,
+    Profile,
+    User,
+)
+from mentorship.reminders import unsubscribe_token
+from mentorship.tests.factories import PASSWORD, UserFactory
+from mentorship.tests.pairing import cohort_of, coordinator_of, mentee_in, mentor_in, pair
+from programs.models import Cohort, Enrollment, Event, EventAttendance, EventKind, Program
+from surveys.models import Answer, Question, QuestionKind, Survey, SurveyInvitation
+from surveys.tests.factories import invitation_for
+
+pytestmark = pytest.mark.django_db
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+# What only the victims (an AAHPM pair, and a mentee who invited the mentor)
+# and their program may see. PRIVATE: the pair's own words, which not even a
+# participant of the same program may read. IDENTITY: who they are, which a
+# participant of the same program may see in the directory, nobody else.
+PRIVATE = (
+    "CANARY-SHARED-NOTE",
+    "CANARY-PRIVATE-NOTE",
+    "CANARY-GOAL",
+    "CANARY-PROGRESS",
+    "CANARY-TERMS",
+    "CANARY-INVITE-MESSAGE",
+    "CANARY-NOTIFICATION",
+    "CANARY-MOTIVATION",
+    "CANARY-ANSWER",
+    "CANARY-LOCATION",
+)
+IDENTITY = (
+    "Canarymentor",
+    "Canarymentee",
+    "Canaryinviter",
+    "canary-victim.test",
+    "CANARY-HEADLINE",
+    "CANARY-EVENT",
+)
+
+
+class World:
+    """The victims' data, made through the services, and the people who look at it."""
+
+    def __init__(self):
+        now = timezone.now()
+        cohort = cohort_of("aahpm")
+        self.program = cohort.program
+        self.cohort = cohort
+        self.mentor = mentor_in(
+            cohort, UserFactory(first_name="Canarymentor", last_name="Victim", email="mentor@canary-victim.test")
+        )
+        self.mentee = mentee_in(
+            cohort, UserFactory(first_name="Canarymentee", last_name="Victim", email="mentee@canary-victim.test")
+        )
+        self.inviter = mentee_in(
+            cohort, UserFactory(first_name="Canaryinviter", last_name="Victim", email="inviter@canary-victim.test")
+        )
+        Profile.objects.filter(user__in=[self.mentor, self.mentee, self.inviter]).update(
+            headline="CANARY-HEADLINE", bio="CANARY-HEADLINE"
+        )
+        self.enrollment = Enrollment.objects.get(user=self.mentee, cohort=cohort)
+        Enrollment.objects.filter(cohort=cohort).update(motivation="CANARY-MOTIVATION")
+        self.pair = pair(cohort, self.mentor, self.mentee)
+        self.invitation = services.invitation_send(
+            mentee=self.inviter, mentor=self.mentor, program=self.program, message="CANARY-INVITE-MESSAGE"
+        )
+        self.held = Meeting.objects.create(
+            mentorship=self.pair,
+            kind=MeetingKind.DISCOVERY,
+            status=MeetingStatus.HELD,
+            starts_at=now - datetime.timedelta(days=3),
+            duration_minutes=50,
+            location="CANARY-LOCATION",
+            shared_notes="CANARY-SHARED-NOTE",
+            uid=services.new_meeting_uid(),
+            created_by=self.mentor,
+        )
+        MeetingPrivateNote.objects.create(meeting=self.held, author=self.mentor, text="CANARY-PRIVATE-NOTE")
+        self.upcoming = Meeting.objects.create(
+            mentorship=self.pair,
+            status=MeetingStatus.SCHEDULED,
+            starts_at=now + datetime.timedelta(days=10),
+            duration_minutes=60,
+            location="CANARY-LOCATION",
+            uid=services.new_meeting_uid(),
+            created_by=self.mentee,
+        )
+        self.goal = goals.goal_create(
+            mentorship=self.pair, by=self.mentee, title="CANARY-GOAL", progress_notes="CANARY-PROGRESS"
+        )
+        goals.goals_share(mentorship=self.pair, by=self.mentee)
+        self.agreement = agreements.agreement_save(
+            mentorship=self.pair,
+            by=self.mentor,
+            terms={**agreements.agreement_defaults(mentorship=self.pair), "feedback": "CANARY-TERMS"},
+        )
+        self.event = Event.objects.create(
+            program=self.program,
+            cohort=cohort,
+            kind=EventKind.WORKSHOP,
+            title="CANARY-EVENT",
+            starts_at=now + datetime.timedelta(days=5),
+            ends_at=now + datetime.timedelta(days=5, hours=2),
+            location="CANARY-EVENT",
+        )
+        EventAttendance.objects.create(event=self.event, user=self.mentee, rsvp="yes", rsvp_at=now)
+        survey = self.program.surveys.filter(active=True).first()
+        self.survey_invitation = invitation_for(survey, self.pair, role="mentee")
+        question = survey.questions.filter(kind=QuestionKind.TEXT).first() or Question.objects.create(
+            survey=survey, order=99, text="Anything else?", kind=QuestionKind.TEXT
+        )
+        Answer.objects.create(invitation=self.survey_invitation, question=question, text="CANARY-ANSWER")
+        self.notification = Notification.objects.create(
+            user=self.mentee, subject="CANARY-NOTIFICATION", body="CANARY-NOTIFICATION", url="/"
+        )
+        self.feed = CalendarFeedToken.objects.create(user=self.mentee, token="canary-feed-" + "s" * 40)
+        self.victims = [self.mentor, self.mentee, self.inviter]
+        # Links that are themselves the credential: handing one out is a leak.
+        self.secrets = [
+            self.survey_invitation.token,
+            self.feed.token,
+            unsubscribe_token(self.mentee.pk),
+            unsubscribe_token(self.mentor.pk),
+        ]
+
+        # The people looking. A participant of KY with a pair of their own.
+        ky = cohort_of("ky-connections")
+        self.outsider = mentee_in(ky)
+        self.outsider_pair = pair(ky, mentor_in(ky), self.outsider)
+        # A participant of the same program (AAHPM), with no relationship to the victims.
+        self.neighbour = mentee_in(cohort)
+        # KY's coordinator (staff, in the admin).
+        self.coordinator = coordinator_of(ky.program)
+
+    def snapshot(self) -> dict:
+        """The victims' rows as they were made: a request from someone else must change
+        or delete none of them (new invitations to the mentor are fine: that is the directory)."""
+        victim_ids = [u.pk for u in self.victims]
+        return {
+            "users": list(User.objects.filter(pk__in=victim_ids).order_by("pk").values()),
+            "profiles": list(Profile.objects.filter(user_id__in=victim_ids).order_by("pk").values()),
+            "enrollments": list(Enrollment.objects.filter(user_id__in=victim_ids).order_by("pk").values()),
+            "program": list(Program.objects.filter(pk=self.program.pk).values()),
+            "cohort": list(Cohort.objects.filter(pk=self.cohort.pk).values()),
+            "surveys": list(Survey.objects.filter(program=self.program).order_by("pk").values()),
+            "invitation": list(Invitation.objects.filter(pk=self.invitation.pk).values()),
+            "mentorship": list(Mentorship.objects.filter(pk=self.pair.pk).values()),
+            "meetings": list(Meeting.objects.filter(mentorship=self.pair).order_by("pk").values()),
+            "notes": list(MeetingPrivateNote.objects.filter(meeting__mentorship=self.pair).order_by("pk").values()),
+            "goals": list(Goal.objects.filter(mentorship=self.pair).order_by("pk").values()),
+            "agreement": list(Agreement.objects.filter(mentorship=self.pair).values()),
+            "event": list(Event.objects.filter(pk=self.event.pk).values()),
+            "attendance": list(EventAttendance.objects.filter(user_id__in=victim_ids).order_by("pk").values()),
+            "notification": list(Notification.objects.filter(pk=self.notification.pk).values()),
+            "survey invitation": list(SurveyInvitation.objects.filter(pk=self.survey_invitation.pk).values()),
+            "answers": list(Answer.objects.filter(invitation=self.survey_invitation).order_by("pk").values()),
+            "feeds": list(CalendarFeedToken.objects.filter(user_id__in=victim_ids).values()),
+        }
+
+
+@pytest.fixture
+def world():
+    return World()
+
+
+# ---------------------------------------------------------------------------
+# Walking the URL resolver
+# ---------------------------------------------------------------------------
+
+ROUTE_PARAM = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
+REGEX_GROUP = re.compile(r"\((?:\?P<(?P<name>\w+)>)?[^()]*\)")
+
+
+def url_patterns(resolver: URLResolver | None = None, parts: tuple = (), namespace: str = ""):
+    """Every endpoint as (the chain of patterns leading to it, its namespaced name)."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_patterns(entry, parts + (entry.pattern,), ns)
+        elif isinstance(entry, URLPattern):
+            yield parts + (entry.pattern,), f"{namespace}{entry.name}" if entry.name else None
+
+
+def build_path(parts, values: dict, positional: list) -> str:
+    """The path a chain of route/regex patterns gives with these parameter values."""
+    positional = list(positional)
+    path = ""
+    for pattern in parts:
+        text = str(pattern)
+        if isinstance(pattern, RoutePattern):
+            text = ROUTE_PARAM.sub(lambda m: str(values[m.group("name")]), text)
+        else:  # RegexPattern
+            text = text.removeprefix("^").removesuffix("$")
+            text = REGEX_GROUP.sub(
+                lambda m: str(values[m.group("name")] if m.group("name") else positional.pop(0)), text
+            )
+            text = re.sub(r"\\(.)", r"\1", text)
+        path += text
+    return "/" + path
+
+
+def parameters(parts) -> tuple[list[str], int]:
+    names, unnamed = [], 0
+    for pattern in parts:
+        text = str(pattern)
+        if isinstance(pattern, RoutePattern):
+            names += [m.group("name") for m in ROUTE_PARAM.finditer(text)]
+        else:
+            for m in REGEX_GROUP.finditer(text):
+                if m.group("name"):
+                    names.append(m.group("name"))
+                else:
+                    unnamed += 1
+    return names, unnamed
+
+
+def _tampered(token: str) -> str:
+    return token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
+
+
+def site_values(w: World, name: str) -> dict:
+    """Someone else's objects for the site's URLs, by URL name."""
+    pair_pk = w.pair.pk
+    table = {
+        "programs:withdraw": {"pk": w.enrollment.pk},
+        "programs:detail": {"slug": w.program.slug},
+        "programs:enroll": {"slug": w.program.slug, "cohort_pk": w.cohort.pk, "role": "mentee"},
+        "events:detail": {"pk": w.event.pk},
+        "events:rsvp": {"pk": w.event.pk},
+        "events:ics": {"pk": w.event.pk},
+        # Capability links: a forged or tampered one must open nothing.
+        "surveys:respond": {"token": _tampered(w.survey_invitation.token)},
+        "mentorship:unsubscribe": {"token": _tampered(unsubscribe_token(w.mentee.pk))},
+        "worklife:calendar_feed": {"token": "canary-feed-" + "t" * 40},
+        "mentorship:person": {"pk": w.mentee.pk},
+        "mentorship:photo": {"pk": w.mentee.pk},
+        "mentorship:directory": {"slug": w.program.slug},
+        "mentorship:mentor": {"slug": w.program.slug, "pk": w.mentor.pk},
+        "mentorship:invite": {"slug": w.program.slug, "pk": w.mentor.pk},
+        "account_confirm_email": {"key": "MQ:1tFake:forged-key"},
+        "account_reset_password_from_key": {"uidb36": int_to_base36(w.mentee.pk), "key": "set-password"},
+    }
+    if name in table:
+        return table[name]
+    if name.startswith("mentorship:invitation"):
+        return {"pk": w.invitation.pk}
+    if name.startswith("worklife:meeting") and name not in ("worklife:meetings", "worklife:meeting_new"):
+        return {"pk": w.held.pk}
+    if name.startswith("worklife:goal_") and name not in ("worklife:goal_new",):
+        return {"pk": w.goal.pk}
+    # mentorships/<pk>/… (the pair's page, meetings, goals, agreement)
+    return {"pk": pair_pk, "slug": w.program.slug, "token": "forged"}
+
+
+def victim_object(w: World, model, request) -> object | None:
+    """An object of `model` the KY coordinator's admin must not show: outside their scope."""
+    model_admin = admin.site._registry[model]
+    visible = model_admin.get_queryset(request).values("pk")
+    hidden = model._default_manager.exclude(pk__in=visible)
+    field_names = {f.name for f in model._meta.get_fields()}
+    if "user" in field_names:
+        hidden = hidden.filter(user__in=w.victims) or hidden
+    return hidden.order_by("pk").first()
+
+
+def admin_request(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
+
+def admin_values(w: World, name: str | None, names: list[str], unnamed: int, request) -> tuple[dict, list]:
+    label = (name or "").removeprefix("admin:")
+    values, positional = {}, []
+    if label in ("view_on_site", "admin_view_on_site_in_scope"):
+        # The admin's "view on site" redirect must not hand a survey link to another coordinator.
+        ct = ContentType.objects.get_for_model(SurveyInvitation)
+        return {"content_type_id": ct.pk, "object_id": w.survey_invitation.pk}, []
+    if label == "auth_user_password_change":
+        return {"id": w.mentee.pk}, []
+    model = None
+    for candidate in admin.site._registry:
+        if label.startswith(f"{candidate._meta.app_label}_{candidate._meta.model_name}_"):
+            model = candidate
+    if model is None and "object_id" in names:
+        return None, None  # admin:None, the "<object_id>/" redirect: walked with the model below
+    obj = victim_object(w, model, request) if model else None
+    object_id = obj.pk if obj is not None else 999_999
+    for param in names:
+        if param == "object_id" or param == "pk":
+            values[param] = object_id
+        elif param == "app_label":
+            values[param] = "mentorship"
+        elif param == "url":
+            values[param] = "no-such-page/"
+        else:
+            values[param] = 1
+    if unnamed:
+        version = None
+        if obj is not None and hasattr(obj, "history"):
+            version = obj.history.order_by("history_id").values_list("history_id", flat=True).first()
+        positional = [object_id, version or 1][:unnamed]
+    return values, positional
+
+
+def walk(w: World):
+    """(name, path) for every URL pattern, filled with the victims' objects."""
+    request = admin_request(w.coordinator)
+    seen = set()
+    for parts, name in url_patterns():
+        names, unnamed = parameters(parts)
+        if str(parts[0]).startswith("admin/"):
+            values, positional = admin_values(w, name, names, unnamed, request)
+            if values is None:
+                # The bare "<object_id>/" of each model: the same object as its change page.
+                prefix = "".join(str(p) for p in parts[:-1])
+                for model in admin.site._registry:
+                    if prefix == f"admin/{model._meta.app_label}/{model._meta.model_name}/":
+                        obj = victim_object(w, model, request)
+                        values, positional = {"object_id": obj.pk if obj else 999_999}, []
+                if values is None:
+                    values, positional = {"object_id": 999_999}, []
+        else:
+            values, positional = site_values(w, name or ""), []
+        try:
+            path = build_path(parts, values, positional)
+        except (KeyError, IndexError) as error:  # pragma: no cover - a new parameter name
+            raise AssertionError(f"cannot fill {name} {parts}: {error!r}; add it to site_values/admin_values")
+        if path not in seen:
+            seen.add(path)
+            yield name, path
+
+
+def body_of(response) -> str:
+    if getattr(response, "streaming", False):
+        content = b"".join(response.streaming_content)
+    else:
+        content = response.content
+    return content.decode("utf-8", "replace")
+
+
+def leaks(response, canaries, secrets) -> list[str]:
+    found = []
+    location = response.get("Location", "")
+    for secret in secrets:
+        if secret in location:
+            found.append(f"redirects to a secret link ({location[:80]}…)")
+    if response.status_code == 200:
+        content = body_of(response)
+        found += [f"shows {c}" for c in canaries if c in content]
+        found += [f"shows the secret link {s[:20]}…" for s in secrets if s in content]
+    return found
+
+
+PERSONAS = {
+    # who: (the user, the canaries they must never see)
+    "participant of another program": ("outsider", PRIVATE + IDENTITY),
+    "participant of the same program": ("neighbour", PRIVATE),
+    "coordinator of another program": ("coordinator", PRIVATE + IDENTITY),
+    "anonymous visitor": (None, PRIVATE + IDENTITY),
+}
+SIGN_OUT = {"account_logout", "admin:logout"}
+POST_DATA = {
+    "message": "Please mentor me.",
+    "reason": "No.",
+    "outcome": "completed",
+    "months": "3",
+    "text": "x",
+    "title": "x",
+    "typed_name": "Mallory",
+    "confirm": "on",
+    "rsvp": "yes",
+    "answer": "yes",
+    "duration_minutes": "30",
+    "frequency": "off",
+    "post": "yes",
+    "action": "submit",
+}
+
+
+def client_for(w: World, who: str | None, **kwargs) -> Client:
+    client = Client(raise_request_exception=False, **kwargs)
+    if who:
+        client.force_login(getattr(w, who))
+    return client
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_no_url_shows_or_changes_someone_elses_data(world, persona):
+    who, canaries = PERSONAS[persona]
+    client = client_for(world, who)
+    before = world.snapshot()
+    problems, walked = [], 0
+    for name, path in walk(world):
+        walked += 1
+        for method in ("get", "post"):
+            if method == "post" and name in SIGN_OUT:
+                continue  # the visitor would stop being who they are
+            # Each request on its own: a visitor who enrolled or invited someone
+            # on the way would see more, legitimately, in the requests after.
+            with transaction.atomic():
+                response = getattr(client, method)(path, POST_DATA if method == "post" else None)
+                after = world.snapshot()
+                transaction.set_rollback(True)
+            changed = [key for key in before if before[key] != after[key]]
+            if changed:
+                problems.append(f"{method.upper()} {path} ({name}): changed the victims' {changed}")
+            if who and "_auth_user_id" not in client.session:
+                problems.append(f"{method.upper()} {path} ({name}) signed {persona} out")
+                client.force_login(getattr(world, who))
+            if response.status_code >= 500:
+                problems.append(f"{method.upper()} {path} ({name}): {response.status_code}")
+            problems += [f"{method.upper()} {path} ({name}): {leak}" for leak in leaks(response, canaries, world.secrets)]
+    assert walked > 100  # the site's and the admin's patterns
+    assert problems == [], f"{persona}:\n" + "\n".join(problems)
+
+
+def test_the_admins_search_and_autocomplete_do_not_reach_another_program(world):
+    client = client_for(world, "coordinator")
+    problems = []
+    for model in admin.site._registry:
+        path = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        response = client.get(path, {"q": "Canary"})
+        problems += [f"{path}?q=Canary: {leak}" for leak in leaks(response, PRIVATE + IDENTITY, world.secrets)]
+    for app_label, model_name, field in [
+        ("mentorship", "profile", "supervisor"),
+        ("mentorship", "mentorship", "mentor"),
+        ("mentorship", "mentorship", "mentee"),
+        ("programs", "enrollment", "user"),
+        ("programs", "programcoordinator", "user"),
+    ]:
+        response = client.get(
+            reverse("admin:autocomplete"),
+            {"app_label": app_label, "model_name": model_name, "field_name": field, "term": "Canary"},
+        )
+        assert response.status_code in (200, 403, 404), (model_name, field, response.status_code)
+        problems += [f"autocomplete {model_name}.{field}: {leak}" for leak in leaks(response, IDENTITY, [])]
+    assert problems == []
+
+
+def test_a_personal_survey_link_opens_for_its_recipient_only(world):
+    link = world.survey_invitation.get_absolute_url()
+    for who in ("outsider", "neighbour", "coordinator", "mentor"):
+        response = client_for(world, who).get(link)
+        assert response.status_code == 403, who
+        assert "CANARY-ANSWER" not in body_of(response)
+    assert client_for(world, "mentee").get(link).status_code == 200
+
+
+def test_no_url_answers_the_programs_own_staff_with_a_server_error(world):
+    """The superuser's walk: every page of the site and admin, with real objects, renders."""
+    from django.contrib.auth import get_user_model
+
+    root = get_user_model().objects.create_superuser(email="root@example.org", password=PASSWORD)
+    client = Client(raise_request_exception=False)
+    client.force_login(root)
+    errors = []
+    for name, path in walk(world):
+        if name in SIGN_OUT:
+            continue
+        response = client.get(path)
+        if response.status_code >= 500:
+            errors.append(f"GET {path} ({name}): {response.status_code}")
+    assert errors == []
+
+
+# ---------------------------------------------------------------------------
+# CSRF, and GETs that write
+# ---------------------------------------------------------------------------
+
+# RFC 8058: mail clients' one-click unsubscribe POSTs without a CSRF token; the
+# signed token in the URL is the credential (mentorship.views.unsubscribe).
+CSRF_EXEMPT = {"mentorship:unsubscribe"}
+
+
+@pytest.mark.parametrize("who", ["mentee", "mentor", None])
+def test_every_post_without_its_csrf_token_is_refused(world, who):
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    if who:
+        client.force_login(getattr(world, who))
+    before = world.snapshot()
+    accepted = []
+    for name, path in walk(world):
+        if name in CSRF_EXEMPT:
+            continue
+        response = client.post(path, POST_DATA)
+        if response.status_code != 403:
+            accepted.append(f"{path} ({name}): {response.status_code}")
+    assert accepted == []
+    assert world.snapshot() == before
+
+
+def test_the_exempt_unsubscribe_link_needs_its_signed_token(world):
+    client = Client(enforce_csrf_checks=True)
+    forged = reverse("mentorship:unsubscribe", args=[_tampered(unsubscribe_token(world.mentee.pk))])
+    assert client.post(forged, {"List-Unsubscribe": "One-Click"}).status_code == 404
+    assert Profile.objects.get(user=world.mentee).email_frequency != "off"
+
+
+WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
+# Writes a GET may make: the session, the sign-in time, and the person's own
+# calendar feed secret, made the first time they open the calendar page.
+GET_MAY_WRITE = ("django_session", '"last_login"', 'INSERT INTO "mentorship_calendarfeedtoken"')
+
+
+def writes(queries) -> list[str]:
+    return [
+        q["sql"][:160]
+        for q in queries
+        if WRITES.match(q["sql"]) and not any(allowed in q["sql"] for allowed in GET_MAY_WRITE)
+    ]
+
+
+@pytest.mark.parametrize("who", ["mentee", "mentor"])
+def test_no_get_changes_anything(world, who):
+    """Links are followed by mail scanners and prefetchers: a GET must not act."""
+    client = Client(raise_request_exception=False)
+    client.force_login(getattr(world, who))
+    acting = []
+    for name, path in walk(world):
+        if name in SIGN_OUT:
+            continue
+        with CaptureQueriesContext(connection) as queries:
+            client.get(path)
+        acting += [f"GET {path} ({name}): {sql}" for sql in writes(queries.captured_queries)]
+    assert acting == []
+
+
+def test_view_on_site_redirects_only_to_pages_of_objects_in_scope(world):
+    def view_on_site(obj):
+        ct = ContentType.objects.get_for_model(obj)
+        return reverse("admin:view_on_site", args=[ct.pk, obj.pk])
+
+    own = client_for(world, "coordinator")
+    same_program = Client()
+    same_program.force_login(coordinator_of(world.program))
+    # The program's own coordinator reaches the pair's page, another program's does not.
+    assert same_program.get(view_on_site(world.pair))["Location"].endswith(world.pair.get_absolute_url())
+    assert own.get(view_on_site(world.pair)).status_code == 404
+    assert own.get(view_on_site(world.outsider_pair))["Location"].endswith(world.outsider_pair.get_absolute_url())
+    # A survey invitation's page is the recipient's personal link: nobody else gets it.
+    for client in (own, same_program):
+        response = client.get(view_on_site(world.survey_invitation))
+        assert response.status_code == 404
+    assert own.get(reverse("admin:view_on_site", args=["x", "1"])).status_code == 404
+    assert own.get(reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(User).pk, "x"])).status_code == 404
