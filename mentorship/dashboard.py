@@ -256,7 +256,7 @@ def program_dashboards(*, user, today: datetime.date | None = None) -> list[Prog
         ]
         minutes = minutes_this_month.get(pid, 0) or 0
         minimum = program.min_contact_minutes_per_month
-        if minimum:
+        if minimum and held_to_minimum[pid]:
             required = minimum * held_to_minimum[pid]
             note = (
                 f"minimum {_hours(required)}: {minimum} min × {held_to_minimum[pid]} pair"
@@ -264,6 +264,9 @@ def program_dashboards(*, user, today: datetime.date | None = None) -> list[Prog
                 f"{met_minimum[pid]} of {held_to_minimum[pid]} have met it"
             )
             tone = "warn" if met_minimum[pid] < held_to_minimum[pid] else ""
+        elif minimum:
+            # Pairs that started this month are held to the minimum from next month.
+            note, tone = f"minimum {minimum} min a month per pair; no pair is held to it this month yet", ""
         else:
             note, tone = f"{program.short_name} sets no monthly minimum", ""
         figures.append(

@@ -385,7 +385,7 @@ class EventAttendanceInline(ProgramScopedInline, admin.TabularInline):
 
 @admin.register(Event)
 class EventAdmin(ProgramScopedAdmin):
-    list_display = ["title", "program", "cohort", "kind", "starts_at", "location", "yes", "maybe", "no", "attended"]
+    list_display = ["title", "program_name", "cohort_name", "kind", "starts_at", "location", "yes", "maybe", "no", "attended"]
     list_filter = [("program", admin.RelatedOnlyFieldListFilter), "kind", EventPeriodFilter]
     list_select_related = ["program", "cohort__program"]
     search_fields = ["title", "location", "description"]
@@ -407,6 +407,14 @@ class EventAdmin(ProgramScopedAdmin):
             .get_queryset(request)
             .annotate(**counts, _attended=Count("attendances", filter=Q(attendances__attended=True)))
         )
+
+    @admin.display(description="program", ordering="program__short_name")
+    def program_name(self, obj):
+        return obj.program.short_name
+
+    @admin.display(description="cohort", ordering="cohort__name")
+    def cohort_name(self, obj):
+        return obj.cohort.name if obj.cohort else "all"
 
     @admin.display(ordering="_yes")
     def yes(self, obj):
