@@ -377,7 +377,7 @@ def invitation_send(
 
 
 def _lock_invitation(invitation: Invitation) -> Invitation:
-    return Invitation.objects.select_for_update().select_related("program", "cohort", "mentor", "mentee").get(
+    return Invitation.objects.select_for_update(of=("self",)).select_related("program", "cohort", "mentor", "mentee").get(
         pk=invitation.pk
     )
 
@@ -668,7 +668,7 @@ def mentorship_end(
     WTAP: no-fault termination by either party at any time.
     """
     today = today or timezone.localdate()
-    mentorship = Mentorship.objects.select_for_update().select_related("program").get(pk=mentorship.pk)
+    mentorship = Mentorship.objects.select_for_update(of=("self",)).select_related("program").get(pk=mentorship.pk)
     program = mentorship.program
     if mentorship.state != MentorshipState.ACTIVE:
         raise RuleViolation(MENTORSHIP_NOT_ACTIVE, code="state")
@@ -715,7 +715,7 @@ def mentorship_end(
 @transaction.atomic
 def mentorship_set_duration(*, mentorship: Mentorship, by: User, months: int) -> Mentorship:
     """AAHPM: the pair agrees the duration during the discovery call and records it."""
-    mentorship = Mentorship.objects.select_for_update().select_related("program").get(pk=mentorship.pk)
+    mentorship = Mentorship.objects.select_for_update(of=("self",)).select_related("program").get(pk=mentorship.pk)
     program = mentorship.program
     if by.pk not in (mentorship.mentor_id, mentorship.mentee_id) and not _is_coordinator_of(by, program):
         raise RuleViolation(NOT_YOUR_INVITATION.format(who="the pair"), code="forbidden")
@@ -737,7 +737,7 @@ def mentorship_set_duration(*, mentorship: Mentorship, by: User, months: int) ->
 @transaction.atomic
 def mentorship_extend(*, mentorship: Mentorship, by: User, months: int) -> Mentorship:
     """HPMSNJ, HHS and WTAP pairs may continue past the planned end."""
-    mentorship = Mentorship.objects.select_for_update().select_related("program").get(pk=mentorship.pk)
+    mentorship = Mentorship.objects.select_for_update(of=("self",)).select_related("program").get(pk=mentorship.pk)
     program = mentorship.program
     if by.pk not in (mentorship.mentor_id, mentorship.mentee_id) and not _is_coordinator_of(by, program):
         raise RuleViolation(NOT_YOUR_INVITATION.format(who="the pair"), code="forbidden")

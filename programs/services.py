@@ -68,7 +68,7 @@ def _cap_reached(cohort: Cohort) -> bool:
 def _lock_cohort(cohort: Cohort) -> Cohort:
     # The row lock serialises approvals of one cohort on PostgreSQL; SQLite's
     # IMMEDIATE transactions already serialise every writer.
-    return Cohort.objects.select_for_update().select_related("program").get(pk=cohort.pk)
+    return Cohort.objects.select_for_update(of=("self",)).select_related("program").get(pk=cohort.pk)
 
 
 @transaction.atomic
