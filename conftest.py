@@ -33,7 +33,26 @@ def _test_settings(settings, tmp_path):
     from mentorship.celery import app
 
     app.conf.task_always_eager = True
+    _reopen_celery_pools(app)
     yield
+
+
+def _reopen_celery_pools(app) -> None:
+    """A test that ran a real worker closes the app's connection pools when the
+    worker stops; even eager tasks take a producer from them (Celery 5.7), so
+    give later tests fresh pools."""
+    from kombu import pools
+
+    amqp = app.__dict__.get("amqp")
+    producers = getattr(amqp, "_producer_pool", None)
+    closed = getattr(app._pool, "_closed", False) or getattr(producers, "_closed", False)
+    if not closed and producers is not None:
+        closed = getattr(getattr(producers, "connections", None), "_closed", False)
+    if closed:
+        pools.reset()
+        app._pool = None
+        if amqp is not None:
+            amqp._producer_pool = None
 
 
 @pytest.fixture(autouse=True)

@@ -67,6 +67,15 @@ def redis_url():
         process.wait(timeout=10)
 
 
+def _test_database_url() -> str:
+    """The URL of the database this test runs on, SQLite or PostgreSQL, for the worker process."""
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+        return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return f"sqlite:///{db['NAME']}"
+
+
 def _port_open(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) == 0
@@ -90,7 +99,7 @@ def worker(redis_url, tmp_path, settings):
     mail_dir.mkdir()
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{connection.settings_dict['NAME']}",
+        "DATABASE_URL": _test_database_url(),
         "CELERY_BROKER_URL": redis_url,
         "CELERY_TASK_ALWAYS_EAGER": "false",
         # django-environ drops one leading slash: four make an absolute path.
