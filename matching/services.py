@@ -14,7 +14,7 @@ from programs.errors import RuleViolation
 from programs.models import Cohort, MatchingMethod, Program
 
 from . import engine
-from .features import build_pool, components_json
+from .features import build_pool, components_json, running_pool
 from .models import MatchProposal, MatchRun, MatchRunState, ProposalState, Shortlist, ShortlistEntry, UnmatchedMentee
 
 AUTO_NOT_ALLOWED = "{program} does not use auto-matching; pairs form by {methods}."
@@ -202,13 +202,18 @@ def match_run_discard(*, run: MatchRun, by: User) -> MatchRun:
 
 
 def ranked_mentors(*, program: Program, mentee: User, limit: int = 20) -> list[dict]:
-    """Eligible mentors with free places for one mentee, best first, with reasons."""
-    built = build_pool(program=program, mentee_ids=[mentee.pk])
+    """Eligible mentors with free places for one mentee, best first, with reasons.
+
+    Scored against the program's running pool (cached per process while
+    nothing in it changes), so the text statistics are the whole pool's, as in
+    a match run, and a request scores one row."""
+    built = running_pool(program)
     i = built.mentee_index(mentee.pk)
     if i is None or built.pool.n_mentors == 0:
         return []
-    suggestions = engine.suggest(built.pool, built.weights, i, limit=limit)
-    users = User.objects.in_bulk([built.mentor_ids[s.mentor] for s in suggestions])
+    with built.lock:
+        suggestions = engine.suggest(built.pool, built.weights, i, limit=limit)
+    users = User.objects.select_related("profile").in_bulk([built.mentor_ids[s.mentor] for s in suggestions])
     return [
         {
             "mentor": users[built.mentor_ids[s.mentor]],

@@ -97,7 +97,7 @@ class Command(BaseCommand):
             ProgramCoordinator.objects.get_or_create(program=program, user=coordinator)
             logins.append((f"{program.short_name} coordinator", coordinator.email))
             places = PLACES[program.slug]
-            units = UNITS.get(program.slug, [program.organisation or program.short_name])
+            units = UNITS.get(program.slug, [""])
             for role, count in ((Role.MENTOR, MENTORS_PER_PROGRAM), (Role.MENTEE, MENTEES_PER_PROGRAM)):
                 for n in range(1, count + 1):
                     first, last = FIRST[name_i % len(FIRST)], LAST[(name_i * 7 + p_index) % len(LAST)]
