@@ -122,7 +122,8 @@ class Profile(models.Model):
         default=EmailFrequency.IMMEDIATE,
         help_text="For reminders and digests; invitations and surveys always arrive.",
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed: matching's cached pools check the latest profile change on every suggestion.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         constraints = [
