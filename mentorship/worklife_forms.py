@@ -22,6 +22,28 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+# A meeting is planned or logged within this many years of today. Beyond it a
+# date is a typo — and the last days of year 9999 overflow on the way to UTC.
+MEETING_WITHIN_YEARS = 10
+MEETING_DATE_RANGE = "Choose a date within {years} years of today."
+
+
+class MeetingDateTimeField(forms.DateTimeField):
+    widget = DateTimeLocalInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", [DATETIME_FORMAT])
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is not None:
+            today = timezone.localdate()
+            if not today.year - MEETING_WITHIN_YEARS <= value.year <= today.year + MEETING_WITHIN_YEARS:
+                raise forms.ValidationError(MEETING_DATE_RANGE.format(years=MEETING_WITHIN_YEARS), code="range")
+        return value
+
+
 def _tz_help() -> str:
     return f"Times are in {timezone.get_current_timezone_name().replace('_', ' ')} time."
 
@@ -37,7 +59,7 @@ class MeetingForm(forms.Form):
         widget=forms.RadioSelect,
         initial=SCHEDULE,
     )
-    starts_at = forms.DateTimeField(label="Date and time", widget=DateTimeLocalInput, input_formats=[DATETIME_FORMAT])
+    starts_at = MeetingDateTimeField(label="Date and time")
     duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=1, max_value=1440, initial=60)
     kind = forms.ChoiceField(choices=MeetingKind.choices, initial=MeetingKind.CHECKIN)
     mode = forms.ChoiceField(choices=MeetingMode.choices, initial=MeetingMode.VIDEO)
@@ -75,7 +97,7 @@ class MarkHeldForm(forms.Form):
 
 
 class RescheduleForm(forms.Form):
-    starts_at = forms.DateTimeField(label="New date and time", widget=DateTimeLocalInput, input_formats=[DATETIME_FORMAT])
+    starts_at = MeetingDateTimeField(label="New date and time")
     reason = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
