@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -46,7 +46,8 @@ def event_rsvp(request, pk):
         messages.success(request, ANSWERED[Rsvp(answer)].format(event=event.title))
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(back)
+        # Not redirect(back): it would try `back` as a view name first and fail with a 500.
+        return HttpResponseRedirect(back)
     return redirect("events:list")
 
 
