@@ -597,3 +597,263 @@ def test_view_on_site_redirects_only_to_pages_of_objects_in_scope(world):
         assert response.status_code == 404
     assert own.get(reverse("admin:view_on_site", args=["x", "1"])).status_code == 404
     assert own.get(reverse("admin:view_on_site", args=[ContentType.objects.get_for_model(User).pk, "x"])).status_code == 404
+
+
+# ---------------------------------------------------------------------------
+# Fuzzing the site's forms
+# ---------------------------------------------------------------------------
+
+
+class FormParser(html.parser.HTMLParser):
+    """The forms of a page: action, method and fields (name, kind, values offered)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._form = None
+        self._select = None
+        self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self._form = {"action": a.get("action") or "", "method": (a.get("method") or "get").lower(), "fields": {}}
+            self.forms.append(self._form)
+        elif self._form is None:
+            return
+        elif tag in ("input", "button") and a.get("name"):
+            kind = (a.get("type") or ("submit" if tag == "button" else "text")).lower()
+            field = self._form["fields"].setdefault(a["name"], {"kind": kind, "values": [], "checked": []})
+            field["values"].append(a.get("value", "on" if kind in ("checkbox", "radio") else ""))
+            if "checked" in a:
+                field["checked"].append(a.get("value", "on"))
+        elif tag == "select" and a.get("name"):
+            self._select = self._form["fields"].setdefault(
+                a["name"], {"kind": "select-multiple" if "multiple" in a else "select", "values": [], "checked": []}
+            )
+        elif tag == "option" and self._select is not None:
+            self._select["values"].append(a.get("value", ""))
+            if "selected" in a:
+                self._select["checked"].append(a.get("value", ""))
+        elif tag == "textarea" and a.get("name"):
+            self._textarea = self._form["fields"].setdefault(a["name"], {"kind": "textarea", "values": [""], "checked": []})
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea["values"][0] += data
+
+
+def forms_of(response, page: str) -> list[dict]:
+    parser = FormParser()
+    parser.feed(body_of(response))
+    forms = []
+    for form in parser.forms:
+        if "logout" in form["action"]:
+            continue
+        form["action"] = form["action"] or page
+        forms.append(form)
+    return forms
+
+
+HOSTILE_TEXT = [
+    "",
+    " ",
+    "\x00",
+    "a\x00b",
+    "\x01\x02\x1b[31m\x7f",
+    "\r\n\t\v\f",
+    "\u202e\u200b\ufeff",
+    "😀" * 300,
+    "x" * 5001,
+    "y" * 200_000,
+    "<script>alert(1)</script>",
+    "' OR 1=1; --",
+    "=HYPERLINK(\"http://evil.example\")",
+    "%s%n{0}{{x}}",
+]
+HOSTILE_NUMBERS = ["-1", "0", "-2147483649", "2147483648", "9223372036854775808", str(10**40), "1e309", "NaN", "1.5", "0x10"]
+HOSTILE_DATES = ["0000-00-00", "2026-02-30", "10000-01-01", "-0001-01-01", "2026-13-01", "0001-01-01", "9999-12-31", "31/12/2026"]
+HOSTILE_DATETIMES = [
+    "9999-12-31T23:59",  # the last minute Python holds: one step east of UTC overflows
+    "0001-01-01T00:00",
+    "2026-03-08T02:30",  # does not exist in New York (clocks go forward)
+    "2026-11-01T01:30",  # happens twice in New York
+    "2026-02-30T10:00",
+    "2026-03-01T25:61",
+]
+
+
+def hostile_values(field: dict) -> list[str]:
+    kind = field["kind"]
+    if kind == "number":
+        return HOSTILE_NUMBERS + HOSTILE_TEXT[:5]
+    if kind == "date":
+        return HOSTILE_DATES + HOSTILE_TEXT[:3]
+    if kind == "datetime-local":
+        return HOSTILE_DATETIMES + HOSTILE_DATES[:2] + HOSTILE_TEXT[:3]
+    return HOSTILE_TEXT + HOSTILE_NUMBERS[:4]
+
+
+def valid_data(form: dict) -> dict:
+    data = {}
+    for name, field in form["fields"].items():
+        kind = field["kind"]
+        if kind in ("submit", "file"):
+            continue
+        if kind in ("checkbox", "radio", "select", "select-multiple"):
+            chosen = field["checked"] or [v for v in field["values"] if v][:1]
+            if chosen:
+                data[name] = chosen if kind in ("checkbox", "select-multiple") else chosen[0]
+        else:
+            data[name] = field["values"][0]
+    return data
+
+
+def fingerprint() -> dict:
+    """Every row of every model but the sessions (and sign-in times)."""
+    from django.apps import apps
+
+    rows = {}
+    for model in apps.get_models():
+        if model._meta.db_table in ("django_session",):
+            continue
+        rows[model._meta.label] = list(model._default_manager.order_by("pk").values())
+    for row in rows.get("mentorship.User", []):
+        row.pop("last_login", None)
+    return rows
+
+
+def submit(client, form: dict, data: dict):
+    if form["method"] == "get":
+        return client.get(form["action"], data)
+    return client.post(form["action"], data)
+
+
+# Pages that answer a successful POST with 200 rather than a redirect: the
+# unsubscribe page (RFC 8058's one-click POST), which reads anything but a known
+# frequency as "off", the choice that sends the least mail.
+SAVED_WITH_200 = {"/email/unsubscribe/"}
+
+
+def check(client, form: dict, data: dict, problems: list) -> None:
+    """Post one set of values in a savepoint; a refusal must store nothing."""
+    with transaction.atomic():
+        before = fingerprint()
+        response = submit(client, form, data)
+        refused = response.status_code not in (301, 302, 303) and not form["action"].startswith(tuple(SAVED_WITH_200))
+        stored = fingerprint() != before if refused else False
+        transaction.set_rollback(True)
+    shown = {k: (v[:40] + f"…({len(v)})" if isinstance(v, str) and len(v) > 40 else v) for k, v in data.items()}
+    if response.status_code >= 500:
+        problems.append(f"{form['action']} {shown}: {response.status_code}")
+    elif stored:
+        problems.append(f"{form['action']} {shown}: refused with {response.status_code} but stored something")
+
+
+def fuzz_pages(w: World) -> dict:
+    return {
+        "profile": ("mentee", "/profile/"),
+        "invite": ("neighbour", reverse("mentorship:mentor", args=[w.program.slug, w.mentor.pk])),
+        "decline": ("mentor", w.invitation.get_absolute_url()),
+        "mentorship": ("mentor", w.pair.get_absolute_url()),
+        "meeting new": ("mentor", reverse("worklife:meeting_new", args=[w.pair.pk])),
+        "meeting": ("mentor", reverse("worklife:meeting", args=[w.upcoming.pk])),
+        "meeting held": ("mentee", reverse("worklife:meeting", args=[w.held.pk])),
+        "goals": ("mentee", reverse("worklife:goals", args=[w.pair.pk])),
+        "goal edit": ("mentee", reverse("worklife:goal_edit", args=[w.goal.pk])),
+        "agreement": ("mentee", reverse("worklife:agreement", args=[w.pair.pk])),
+        "enrol": ("outsider", reverse("programs:enroll", args=[w.program.slug, w.cohort.pk, "mentee"])),
+        "event": ("mentee", w.event.get_absolute_url()),
+        "survey": (None, w.survey_invitation.get_absolute_url()),
+        "unsubscribe": (None, reverse("mentorship:unsubscribe", args=[unsubscribe_token(w.mentee.pk)])),
+        "directory": ("neighbour", reverse("mentorship:directory", args=[w.program.slug])),
+        "calendar": ("mentee", reverse("worklife:calendar")),
+        "notifications": ("mentee", reverse("mentorship:notifications")),
+    }
+
+
+FUZZ_PAGES = [
+    "profile", "invite", "decline", "mentorship", "meeting new", "meeting", "meeting held",
+    "goals", "goal edit", "agreement", "enrol", "event", "survey", "unsubscribe",
+    "directory", "calendar", "notifications",
+]
+FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
+
+
+@pytest.mark.parametrize("page", FUZZ_PAGES)
+def test_hostile_form_input_is_refused_cleanly_and_stores_nothing(world, page):
+    from hypothesis import HealthCheck, given, settings, strategies as st
+
+    who, path = fuzz_pages(world)[page]
+    client = client_for(world, who)
+    response = client.get(path)
+    assert response.status_code == 200, (page, response.status_code)
+    forms = forms_of(response, path)
+    assert forms, f"no form on {path}"
+    problems: list[str] = []
+
+    for form in forms:
+        valid = valid_data(form)
+        # Every field, one at a time, with each hostile value, the others valid.
+        for name, field in form["fields"].items():
+            if field["kind"] in ("submit", "file") or name == "csrfmiddlewaretoken":
+                continue
+            for value in hostile_values(field):
+                check(client, form, {**valid, name: value}, problems)
+
+        # Then hostile values in every field at once, as hypothesis combines them.
+        fields = {
+            name: field
+            for name, field in form["fields"].items()
+            if field["kind"] not in ("submit", "file") and name != "csrfmiddlewaretoken"
+        }
+        text = st.text(st.characters(exclude_categories=("Cs",)), max_size=300)
+        value = {
+            name: st.one_of(
+                st.sampled_from([v for v in field["values"] if v] or [""]),
+                st.sampled_from(hostile_values(field)),
+                text,
+                st.integers(min_value=-(2**70), max_value=2**70).map(str),
+                st.dates().map(str),
+                st.datetimes().map(lambda d: d.strftime("%Y-%m-%dT%H:%M")),
+            )
+            for name, field in fields.items()
+        }
+
+        @settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @given(st.fixed_dictionaries({}, optional=value))
+        def fuzz(data):
+            check(client, form, {**{k: v for k, v in valid.items() if k == "csrfmiddlewaretoken"}, **data}, problems)
+
+        fuzz()
+    # One line per distinct failure.
+    assert sorted(set(problems)) == [], "\n".join(sorted(set(problems))[:40])
+
+
+@pytest.mark.parametrize("when", ["9999-12-31T23:59", "0001-01-01T00:00", "2026-03-08T02:30"])
+def test_a_meeting_at_the_end_of_time_is_refused_not_a_server_error(world, when):
+    client = client_for(world, "mentor")
+    for path in (
+        reverse("worklife:meeting_new", args=[world.pair.pk]),
+        reverse("worklife:meeting_reschedule", args=[world.upcoming.pk]),
+    ):
+        data = {"status": "scheduled", "starts_at": when, "duration_minutes": "60", "kind": "checkin", "mode": "video"}
+        response = client.post(path, data)
+        assert response.status_code in (200, 302, 400), (path, response.status_code)
+    assert Meeting.objects.filter(mentorship=world.pair).count() == 2
+    assert Meeting.objects.get(pk=world.upcoming.pk).starts_at == world.upcoming.starts_at
+
+
+@pytest.mark.parametrize("back", ["0", "events:list", "a\x00b", "https://evil.example/", "//evil.example/"])
+def test_rsvp_goes_back_only_to_a_page_of_this_site(world, back):
+    response = client_for(world, "mentee").post(reverse("events:rsvp", args=[world.event.pk]), {"rsvp": "no", "next": back})
+    assert response.status_code == 302
+    assert "evil.example" not in response["Location"]
