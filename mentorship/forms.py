@@ -156,6 +156,16 @@ class DirectoryFilterForm(forms.Form):
         self.fields["skill"].widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
         self.fields["skill"].widget.choices = self.fields["skill"].choices
 
+    def skill_options(self) -> list[dict]:
+        """The skill checkboxes as plain values for the template, with the widget's
+        ids (id_skill_0, …): rendering a widget template per skill (200 of them)
+        cost more than the rest of the directory page together."""
+        selected = {str(v) for v in (self["skill"].value() or [])}
+        return [
+            {"id": f"id_skill_{n}", "value": pk, "label": name, "checked": str(pk) in selected}
+            for n, (pk, name) in enumerate(self.fields["skill"].queryset.values_list("pk", "name"))
+        ]
+
 
 class InvitationForm(forms.Form):
     message = forms.CharField(

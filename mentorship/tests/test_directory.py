@@ -103,6 +103,18 @@ def test_directory_filters(client, hhs, query, expected):
     assert names(response) == expected
 
 
+def test_skill_boxes_keep_what_was_ticked(client, hhs):
+    client.force_login(hhs["mentee"])
+
+    page = client.get(reverse("mentorship:directory", args=["hhs"]), {"skill": [hhs["skills"]["budgeting"]]}).content.decode()
+
+    boxes = re.findall(r'<input type="checkbox" name="skill" value="(\d+)" class="form-check-input" id="id_skill_\d+"( checked)?>', page)
+    assert {int(v) for v, _ in boxes} >= set(hhs["skills"].values())
+    assert [int(v) for v, checked in boxes if checked] == [hhs["skills"]["budgeting"]]
+    assert '<label class="form-check-label" for="id_skill_0">' in page
+    assert "<details class=\"mb-2\" open>" in page
+
+
 def test_distances_show_in_the_unit_asked_for(client, hhs):
     client.force_login(hhs["mentee"])
     url = reverse("mentorship:directory", args=["hhs"])
