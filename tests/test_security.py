@@ -857,3 +857,101 @@ def test_rsvp_goes_back_only_to_a_page_of_this_site(world, back):
     response = client_for(world, "mentee").post(reverse("events:rsvp", args=[world.event.pk]), {"rsvp": "no", "next": back})
     assert response.status_code == 302
     assert "evil.example" not in response["Location"]
+
+
+# ---------------------------------------------------------------------------
+# The login rate limit behind proxies, and cookies in production
+# ---------------------------------------------------------------------------
+
+LIMIT = 5  # ACCOUNT_RATE_LIMITS["login_failed"]: 5/m/ip
+REFUSED = "Too many failed login attempts"
+
+
+def failed_login(client, n: int, **headers) -> bool:
+    """A failed sign-in, a different account each time so that only the per-IP
+    limit can stop the run; True if allauth refused it for the rate limit."""
+    response = client.post(
+        reverse("account_login"), {"login": f"nobody{n}@example.org", "password": "wrong-password"}, **headers
+    )
+    assert response.status_code in (200, 429)
+    return response.status_code == 429 or REFUSED in response.content.decode()
+
+
+def test_rotating_x_forwarded_for_does_not_escape_the_limit_without_a_trusted_proxy(settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    client = Client(REMOTE_ADDR="198.51.100.10")
+    refused = [failed_login(client, n, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}") for n in range(LIMIT + 3)]
+    assert refused == [False] * LIMIT + [True] * 3
+
+
+def test_behind_one_trusted_proxy_the_limit_keys_on_the_real_client(settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = Client(REMOTE_ADDR="10.0.0.2")  # every request arrives from the load balancer
+    # The attacker forges the left part; the proxy appends the address it saw.
+    refused = [failed_login(proxy, n, HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.66") for n in range(LIMIT + 2)]
+    assert refused == [False] * LIMIT + [True] * 2
+    # Someone else behind the same proxy is not locked out by it.
+    assert not failed_login(proxy, 99, HTTP_X_FORWARDED_FOR="203.0.113.77")
+    # A request with no header is keyed on the address it came from.
+    assert not failed_login(proxy, 100)
+
+
+def production_settings(tmp_path, *names: str, **env_overrides) -> dict:
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{n: getattr(settings, n) for n in {list(names)!r}}}))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_"))}
+    env.update(
+        VAR_DIR=str(tmp_path / "var"),
+        DJANGO_SETTINGS_MODULE="mentorship.settings",
+        DJANGO_PRODUCTION="true",
+        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_ALLOWED_HOSTS="example.org",
+        **env_overrides,
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=BASE_DIR, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    import json
+
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_production_cookies_are_secure_and_http_only(tmp_path):
+    values = production_settings(
+        tmp_path,
+        "SESSION_COOKIE_SECURE",
+        "SESSION_COOKIE_HTTPONLY",
+        "CSRF_COOKIE_SECURE",
+        "CSRF_COOKIE_HTTPONLY",
+        "DEBUG",
+        "ALLAUTH_TRUSTED_PROXY_COUNT",
+    )
+    assert values == {
+        "SESSION_COOKIE_SECURE": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "CSRF_COOKIE_SECURE": True,
+        "CSRF_COOKIE_HTTPONLY": True,
+        "DEBUG": False,
+        "ALLAUTH_TRUSTED_PROXY_COUNT": 0,
+    }
+    assert production_settings(tmp_path, "ALLAUTH_TRUSTED_PROXY_COUNT", DJANGO_TRUSTED_PROXY_COUNT="1") == {
+        "ALLAUTH_TRUSTED_PROXY_COUNT": 1
+    }
+
+
+@override_settings(SESSION_COOKIE_SECURE=True, CSRF_COOKIE_SECURE=True, CSRF_COOKIE_HTTPONLY=True)
+def test_the_cookies_a_sign_in_sets_carry_the_flags(world):
+    client = Client()
+    page = client.get(reverse("account_login"))
+    csrf = page.cookies["csrftoken"]
+    assert csrf["secure"] and csrf["httponly"]
+    # The form still works: the token travels in the page, not read from the cookie by script.
+    response = client.post(
+        reverse("account_login"),
+        {"login": world.mentee.email, "password": PASSWORD, "csrfmiddlewaretoken": csrf.value},
+    )
+    assert response.status_code == 302
+    session = response.cookies["sessionid"]
+    assert session["secure"] and session["httponly"]
+    assert session["samesite"] == "Lax"
