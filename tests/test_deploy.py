@@ -31,7 +31,8 @@ def manage(tmp_path, *args, **env_overrides) -> subprocess.CompletedProcess:
     )
 
 
-PRODUCTION = {"DJANGO_PRODUCTION": "true", "DJANGO_ALLOWED_HOSTS": "example.org"}
+# A shared cache, as bin/run-prod sets: check --deploy only reads the URL.
+PRODUCTION = {"DJANGO_PRODUCTION": "true", "DJANGO_ALLOWED_HOSTS": "example.org", "CACHE_URL": "redis://127.0.0.1:6379/1"}
 
 
 def test_check_deploy_is_clean_in_production(tmp_path):
@@ -56,11 +57,12 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path, secret):
         {"DJANGO_SECRET_KEY": "short-key"},
         {"DJANGO_SECRET_KEY": random_key(), "DJANGO_DEBUG": "true"},
         {"DJANGO_SECRET_KEY": random_key(), "DJANGO_SECURE_HSTS_SECONDS": "0"},
+        {"DJANGO_SECRET_KEY": random_key(), "CACHE_URL": "locmemcache://"},
     ],
-    ids=["weak-key", "debug-on", "no-hsts"],
+    ids=["weak-key", "debug-on", "no-hsts", "per-process-cache"],
 )
 def test_check_deploy_catches_a_weakened_production(tmp_path, overrides):
-    result = manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **overrides)
+    result = manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, **overrides})
 
     assert result.returncode != 0
 
