@@ -36,3 +36,6 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A friendly page, never a traceback; 503 with Retry-After while the database is unreachable.
+handler500 = "mentorship.error_views.server_error"
