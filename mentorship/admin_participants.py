@@ -54,7 +54,9 @@ class _ProfileValueFilter(admin.SimpleListFilter):
     paths: tuple[str, ...] = ()
 
     def lookups(self, request, model_admin):
-        scoped = model_admin.get_queryset(request)
+        # Without the list's ordering: DISTINCT over (value, applied_at) returned
+        # a row per participant (3,000 for one program) instead of one per value.
+        scoped = model_admin.get_queryset(request).order_by()
         values = set()
         for path in self.paths:
             values |= set(scoped.exclude(**{path: ""}).exclude(**{f"{path}__isnull": True}).values_list(path, flat=True).distinct())
