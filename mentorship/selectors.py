@@ -2,6 +2,7 @@
 
 import dataclasses
 
+from django.core.cache import cache
 from django.db.models import (
     Count,
     ExpressionWrapper,
@@ -101,6 +102,27 @@ def mentor_pool(*, program: Program) -> QuerySet[User]:
         state=EnrollmentState.APPROVED,
     ).values("user_id")
     return User.objects.filter(pk__in=mentor_ids, is_active=True)
+
+
+# The directory's unit filter lists the units its mentors gave; a new unit may
+# take this long to appear in the list (the filter itself reads live data).
+MENTOR_UNITS_CACHE_SECONDS = 60
+
+
+def mentor_units(*, program: Program) -> list[str]:
+    """The organisation units of the program's mentors, sorted, from the shared
+    cache: computing them scans the program's mentors on every directory page."""
+
+    def compute() -> list[str]:
+        return sorted(
+            Profile.objects.filter(user__in=mentor_pool(program=program))
+            .exclude(org_unit="")
+            .order_by()
+            .values_list("org_unit", flat=True)
+            .distinct()
+        )
+
+    return cache.get_or_set(f"directory:mentor-units:{program.pk}", compute, MENTOR_UNITS_CACHE_SECONDS)
 
 
 def with_active_count(queryset: QuerySet[User], program: Program) -> QuerySet[User]:

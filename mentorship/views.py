@@ -23,7 +23,7 @@ from .forms import (
     ProfileForm,
 )
 from .geo import resolve_location
-from .models import InvitationState, Profile
+from .models import InvitationState
 
 
 def home(request):
@@ -133,13 +133,7 @@ def directory_index(request):
 def directory(request, slug):
     program = program_get(slug=slug)
     enrollment = selectors.directory_access(user=request.user, program=program)
-    units = sorted(
-        u
-        for u in Profile.objects.filter(user__in=selectors.mentor_pool(program=program))
-        .exclude(org_unit="")
-        .values_list("org_unit", flat=True)
-        .distinct()
-    )
+    units = selectors.mentor_units(program=program)
     data = request.GET.copy()
     if "level" not in data and enrollment and enrollment.platform_preference:
         data["level"] = enrollment.platform_preference

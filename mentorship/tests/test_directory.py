@@ -452,3 +452,14 @@ def test_an_old_pending_invitation_stays_due_behind_many_newer_answered_ones(cli
 
     assert "Answer Old Request&#x27;s invitation before" in body
     assert waiting.get_absolute_url() in body
+
+
+def test_unit_filter_lists_the_mentors_units_from_the_cache(client, hhs):
+    client.force_login(hhs["mentee"])
+    url = reverse("mentorship:directory", args=["hhs"])
+    first = client.get(url)
+    assert [c[0] for c in first.context["form"].fields["unit"].widget.choices] == ["", "CDC", "FDA", "NIH"]
+
+    with CaptureQueriesContext(connection) as again:
+        client.get(url)
+    assert not [q for q in again.captured_queries if "org_unit" in q["sql"] and "DISTINCT" in q["sql"]]
