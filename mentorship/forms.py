@@ -1,6 +1,8 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout, Submit
 from django import forms
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from .images import reencode_photo
 from .models import JobHistoryEntry, Profile, Skill, User
@@ -156,15 +158,23 @@ class DirectoryFilterForm(forms.Form):
         self.fields["skill"].widget = forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"})
         self.fields["skill"].widget.choices = self.fields["skill"].choices
 
-    def skill_options(self) -> list[dict]:
-        """The skill checkboxes as plain values for the template, with the widget's
-        ids (id_skill_0, …): rendering a widget template per skill (200 of them)
-        cost more than the rest of the directory page together."""
+    def skill_checkboxes(self):
+        """The skill checkboxes, with the widget's markup and ids (id_skill_0, …),
+        written in one pass: rendering a widget template per skill (200 of them)
+        cost more than the rest of the directory page, and even a template loop
+        over them cost a tenth of it."""
         selected = {str(v) for v in (self["skill"].value() or [])}
-        return [
-            {"id": f"id_skill_{n}", "value": pk, "label": name, "checked": str(pk) in selected}
-            for n, (pk, name) in enumerate(self.fields["skill"].queryset.values_list("pk", "name"))
-        ]
+        # As the widget: aria-invalid on every box while the field has an error.
+        flags = ' aria-invalid="true"' if self.is_bound and self["skill"].errors else ""
+        return format_html_join(
+            "",
+            '<div class="form-check"><input type="checkbox" name="skill" value="{}" class="form-check-input" '
+            'id="id_skill_{}"{}><label class="form-check-label" for="id_skill_{}">{}</label></div>',
+            (
+                (pk, n, mark_safe(flags + (" checked" if str(pk) in selected else "")), n, name)
+                for n, (pk, name) in enumerate(self.fields["skill"].queryset.values_list("pk", "name"))
+            ),
+        )
 
 
 class InvitationForm(forms.Form):

@@ -114,6 +114,9 @@ def test_skill_boxes_keep_what_was_ticked(client, hhs):
     assert '<label class="form-check-label" for="id_skill_0">' in page
     assert "<details class=\"mb-2\" open>" in page
 
+    bad = client.get(reverse("mentorship:directory", args=["hhs"]), {"skill": ["no-such-skill"]}).content.decode()
+    assert 'id="id_skill_0" aria-invalid="true">' in bad  # as Django's widget marks a field in error
+
 
 def test_distances_show_in_the_unit_asked_for(client, hhs):
     client.force_login(hhs["mentee"])
