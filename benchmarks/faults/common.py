@@ -42,6 +42,16 @@ def verdict(ok: bool, what: str) -> int:
     return 0 if ok else 1
 
 
+def secret_key() -> str:
+    """One key for the script's own Django and every process it starts: a session the
+    script signs a client in with must be valid in gunicorn."""
+    key_file = WORK / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+    return key_file.read_text().strip()
+
+
 def env(**overrides) -> dict:
     """The environment of every process a script starts (and of the script's own Django)."""
     values = {
@@ -55,6 +65,7 @@ def env(**overrides) -> dict:
         VAR_DIR=str(WORK / "var"),
         FAULTS_MAIL_LOG=str(MAIL_LOG),
         DJANGO_LOG_LEVEL="WARNING",
+        DJANGO_SECRET_KEY=secret_key(),
     )
     values.update({k: str(v) for k, v in overrides.items()})
     return values
@@ -62,13 +73,8 @@ def env(**overrides) -> dict:
 
 def production_env(port: int, **overrides) -> dict:
     """gunicorn's environment: production settings (DEBUG off) on plain http, loopback."""
-    key_file = WORK / "secret_key"
-    if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
     return env(
         DJANGO_PRODUCTION="true",
-        DJANGO_SECRET_KEY=key_file.read_text().strip(),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SECURE_SSL_REDIRECT="false",
         DJANGO_STATIC_ROOT=str(WORK / "static"),
