@@ -377,6 +377,14 @@ def invitation_send(
 
 
 def _lock_invitation(invitation: Invitation) -> Invitation:
+    """Lock the invitation after its two people: the order every service takes.
+
+    A service that locked the invitation first and then needed a person's row
+    — the foreign-key check of the notification it writes takes a share lock
+    on the mentee's row at commit — deadlocked on PostgreSQL with an accept of
+    the same invitation, which holds the people and waits for the invitation.
+    """
+    _lock_people(invitation.mentor, invitation.mentee)
     return Invitation.objects.select_for_update(of=("self",)).select_related("program", "cohort", "mentor", "mentee").get(
         pk=invitation.pk
     )
@@ -387,7 +395,6 @@ def invitation_accept(*, invitation: Invitation, by: User, now: datetime.datetim
     """The mentor accepts: an active mentorship starts, the mentee's other pending
     invitations in the program are withdrawn."""
     now = now or timezone.now()
-    _lock_people(invitation.mentor, invitation.mentee)
     invitation = _lock_invitation(invitation)
     if by.pk != invitation.mentor_id:
         raise RuleViolation(NOT_YOUR_INVITATION.format(who="the invited mentor"), code="forbidden")
@@ -462,6 +469,7 @@ def invitations_expire(*, now: datetime.datetime | None = None, remind_hours_bef
         "mentee", "mentor", "program"
     ):
         with transaction.atomic():
+            _lock_people(invitation.mentor, invitation.mentee)  # the services' order: people, then the invitation
             if Invitation.objects.filter(pk=invitation.pk, state=InvitationState.PENDING).update(
                 state=InvitationState.EXPIRED
             ):
