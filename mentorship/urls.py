@@ -1,5 +1,4 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -32,10 +31,8 @@ urlpatterns = [
     path("", include("mentorship.worklife_urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded media (profile photos) are never served as public files, not even in
+# development: /people/<id>/photo/ serves a photo to those allowed to see it.
 
 # A friendly page, never a traceback; 503 with Retry-After while the database is unreachable.
 handler500 = "mentorship.error_views.server_error"
