@@ -101,7 +101,7 @@ def _best_scores(pool: engine.Pool, weights: engine.Weights, rows: np.ndarray) -
 
 
 def _open_proposal(proposal: MatchProposal) -> MatchProposal:
-    proposal = MatchProposal.objects.select_for_update().select_related("run__program", "run__cohort").get(pk=proposal.pk)
+    proposal = MatchProposal.objects.select_for_update(of=("self",)).select_related("run__program", "run__cohort").get(pk=proposal.pk)
     if proposal.run.state != MatchRunState.PROPOSED:
         raise RuleViolation(RUN_NOT_OPEN.format(state=proposal.run.get_state_display().lower()))
     if proposal.state != ProposalState.PROPOSED:
