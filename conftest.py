@@ -38,21 +38,17 @@ def _test_settings(settings, tmp_path):
 
 
 def _reopen_celery_pools(app) -> None:
-    """A test that ran a real worker closes the app's connection pools when the
-    worker stops; even eager tasks take a producer from them (Celery 5.7), so
-    give later tests fresh pools."""
+    """A test that ran a real worker closes connection pools when the worker
+    stops, and kombu keeps closed pools in its global registry; even eager
+    tasks take a producer from them (Celery 5.7). Every test starts with fresh
+    pools, so no test depends on what an earlier one left behind."""
     from kombu import pools
 
+    pools.reset()
+    app._pool = None
     amqp = app.__dict__.get("amqp")
-    producers = getattr(amqp, "_producer_pool", None)
-    closed = getattr(app._pool, "_closed", False) or getattr(producers, "_closed", False)
-    if not closed and producers is not None:
-        closed = getattr(getattr(producers, "connections", None), "_closed", False)
-    if closed:
-        pools.reset()
-        app._pool = None
-        if amqp is not None:
-            amqp._producer_pool = None
+    if amqp is not None:
+        amqp._producer_pool = None
 
 
 @pytest.fixture(autouse=True)
