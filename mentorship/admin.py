@@ -13,6 +13,7 @@ from programs.admin_scope import (
     ProgramScopedMixin,
     get_object_in_scope,
     is_program_staff,
+    keys_only_autocomplete,
     program_ids,
 )
 
@@ -30,6 +31,13 @@ class ProfileInline(admin.StackedInline):
     fk_name = "user"
     autocomplete_fields = ["supervisor", "skills_offered", "development_needs"]
     exclude = ["photo"]
+
+    # A hand-made value that is not an id is refused on the form, not with a 500.
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        return keys_only_autocomplete(super().formfield_for_foreignkey(db_field, request, **kwargs))
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        return keys_only_autocomplete(super().formfield_for_manytomany(db_field, request, **kwargs))
 
 
 @admin.register(User)

@@ -11,7 +11,8 @@ Superusers see everything.
 import datetime
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
@@ -72,13 +73,13 @@ class ProgramScopedMixin:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and not request.user.is_superuser:
             field.queryset = scope_related_queryset(field.queryset, request)
-        return field
+        return keys_only_autocomplete(field)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if field is not None and not request.user.is_superuser:
             field.queryset = scope_related_queryset(field.queryset, request)
-        return field
+        return keys_only_autocomplete(field)
 
 
 def get_object_in_scope(model_admin_super, request, object_id, from_field=None):
@@ -92,6 +93,37 @@ def get_object_in_scope(model_admin_super, request, object_id, from_field=None):
     if obj is None:
         raise Http404("Not found in your programs.")
     return obj
+
+
+class _KeysOnlyAutocomplete:
+    """Django's autocomplete widget looks the submitted value up to show it again
+    with the form's errors; a value that is not a key ("abc" for an id) made
+    that lookup raise, a 500 instead of "Select a valid choice". Shown as no
+    choice instead: the field's own error says what is wrong."""
+
+    def optgroups(self, name, value, attr=None):
+        try:
+            return super().optgroups(name, value, attr)
+        except (ValueError, TypeError, ValidationError):
+            return super().optgroups(name, [], attr)
+
+
+class KeysOnlyAutocompleteSelect(_KeysOnlyAutocomplete, AutocompleteSelect):
+    pass
+
+
+class KeysOnlyAutocompleteSelectMultiple(_KeysOnlyAutocomplete, AutocompleteSelectMultiple):
+    pass
+
+
+def keys_only_autocomplete(field):
+    """Give a form field's autocomplete widget the safe lookup (see _KeysOnlyAutocomplete)."""
+    widget = getattr(field, "widget", None)
+    if type(widget) is AutocompleteSelect:
+        widget.__class__ = KeysOnlyAutocompleteSelect
+    elif type(widget) is AutocompleteSelectMultiple:
+        widget.__class__ = KeysOnlyAutocompleteSelectMultiple
+    return field
 
 
 def scope_related_queryset(queryset, request):
@@ -153,7 +185,7 @@ class ProgramScopedInline:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is not None and not request.user.is_superuser:
             field.queryset = scope_related_queryset(field.queryset, request)
-        return field
+        return keys_only_autocomplete(field)
 
     def has_view_permission(self, request, obj=None):
         return is_program_staff(request)
