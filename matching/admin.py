@@ -39,7 +39,7 @@ class RunForm(forms.Form):
 @admin.register(MatchRun)
 class MatchRunAdmin(ProgramScopedAdmin):
     list_display = ["__str__", "program", "cohort", "state", "created_at", "proposals_open", "confirmed", "unmatched_count", "review_link"]
-    list_filter = ["program", "state"]
+    list_filter = [("program", admin.RelatedOnlyFieldListFilter), "state"]
     date_hierarchy = "created_at"
     list_select_related = ["program", "cohort__program"]
     readonly_fields = ["program", "cohort", "state", "created_by", "created_at", "mentees_considered", "mentors_considered", "seconds", "total_score"]
@@ -205,7 +205,7 @@ class MatchRunAdmin(ProgramScopedAdmin):
 class MatchProposalAdmin(ProgramScopedAdmin):
     program_path = "run__program"
     list_display = ["mentee", "mentor", "score", "state", "run"]
-    list_filter = ["state", "run__program"]
+    list_filter = ["state", ("run__program", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["mentee__email", "mentee__last_name", "mentor__email", "mentor__last_name"]
     list_select_related = ["mentee", "mentor", "run__program", "run__cohort__program"]
     readonly_fields = ["run", "mentee", "mentor", "score", "components", "state", "message", "decided_by", "decided_at", "mentorship"]
@@ -217,7 +217,7 @@ class MatchProposalAdmin(ProgramScopedAdmin):
 @admin.register(Shortlist)
 class ShortlistAdmin(ProgramScopedAdmin):
     list_display = ["mentee", "program", "created_by", "created_at", "size"]
-    list_filter = ["program"]
+    list_filter = [("program", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["mentee", "program", "created_by"]
     readonly_fields = ["program", "mentee", "note", "created_by", "created_at"]
 
