@@ -177,6 +177,7 @@ def main() -> int:
     finally:
         stop_clients.set()
         procs.stop_all()
+        common.purge_queues()
         if args.cluster == "private":
             cluster.stop()
         elif not pg_ready(cluster.port):

@@ -157,6 +157,7 @@ def main() -> int:
         took = time.monotonic() - started
     finally:
         procs.stop_all()
+        common.purge_queues()  # the notification emails the site queued; no worker of ours sends them
 
     by_action = collections.defaultdict(collections.Counter)
     for action, status, path in results:
