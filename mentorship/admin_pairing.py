@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from programs.admin_scope import program_ids
-from programs.errors import RuleViolation
+from programs.errors import FAILED, submit
 from programs.models import Program
 
 from . import services
@@ -81,20 +81,19 @@ def pair_view(model_admin, request):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
     form = PairForm(request.POST or None, programs=_programs(request), initial={"program": request.GET.get("program")})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            mentorship = services.mentorship_create(
+    if request.method == "POST":
+        mentorship = submit(
+            form,
+            lambda data: services.mentorship_create(
                 program=data["program"],
                 mentor=data["mentor"],
                 mentee=data["mentee"],
                 by=request.user,
                 origin=MentorshipOrigin.COORDINATOR,
                 override_reason=data["override_reason"],
-            )
-        except RuleViolation as error:
-            form.add_error(None, error.message)
-        else:
+            ),
+        )
+        if mentorship is not FAILED:
             messages.success(request, f"Paired: {mentorship}. Both have been told.")
             return redirect("admin:mentorship_mentorship_change", mentorship.pk)
     return _render(model_admin, request, "admin/mentorship/pair_form.html", "Pair a mentor and a mentee", form=form)
@@ -103,17 +102,14 @@ def pair_view(model_admin, request):
 def end_view(model_admin, request, pk):
     mentorship = _mentorship(model_admin, request, pk)
     form = EndForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.mentorship_end(
-                mentorship=mentorship,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                completed=form.cleaned_data["outcome"] == "completed",
-            )
-        except RuleViolation as error:
-            form.add_error(None, error.message)
-        else:
+    if request.method == "POST":
+        ended = submit(
+            form,
+            lambda data: services.mentorship_end(
+                mentorship=mentorship, by=request.user, reason=data["reason"], completed=data["outcome"] == "completed"
+            ),
+        )
+        if ended is not FAILED:
             messages.success(request, f"Ended: {mentorship}.")
             return redirect("admin:mentorship_mentorship_change", mentorship.pk)
     return _render(model_admin, request, "admin/mentorship/pair_form.html", f"End {mentorship}", form=form, mentorship=mentorship)
@@ -122,19 +118,18 @@ def end_view(model_admin, request, pk):
 def reassign_view(model_admin, request, pk):
     mentorship = _mentorship(model_admin, request, pk)
     form = ReassignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            new = services.mentorship_reassign(
+    if request.method == "POST":
+        new = submit(
+            form,
+            lambda data: services.mentorship_reassign(
                 mentorship=mentorship,
                 new_mentor=data["new_mentor"],
                 by=request.user,
                 reason=data["reason"],
                 override_reason=data["override_reason"],
-            )
-        except RuleViolation as error:
-            form.add_error(None, error.message)
-        else:
+            ),
+        )
+        if new is not FAILED:
             messages.success(request, f"Reassigned: {new}.")
             return redirect("admin:mentorship_mentorship_change", new.pk)
     return _render(

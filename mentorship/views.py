@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from programs.errors import RuleViolation
+from programs.errors import FAILED, RuleViolation, submit
 from programs.models import Program
 from programs.selectors import enrollments_for_user, program_get
 
@@ -249,21 +249,21 @@ def invite(request, slug, pk):
     selectors.directory_access(user=request.user, program=program)
     mentor = selectors.mentor_get_for_program(program=program, pk=pk)
     form = InvitationForm(request.POST)
-    if form.is_valid():
-        try:
-            invitation = services.invitation_send(
-                mentee=request.user,
-                mentor=mentor,
-                program=program,
-                message=form.cleaned_data["message"],
-                source=request.POST.get("source", "directory") if request.POST.get("source") in ("suggestion", "shortlist") else "directory",
-            )
-        except RuleViolation as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, f"Your invitation is on its way to {mentor.display_name}.")
-            return redirect(invitation.get_absolute_url())
-    return _mentor_page(request, program, mentor, invite_form=form)
+    source = request.POST.get("source")
+    invitation = submit(
+        form,
+        lambda data: services.invitation_send(
+            mentee=request.user,
+            mentor=mentor,
+            program=program,
+            message=data["message"],
+            source=source if source in ("suggestion", "shortlist") else "directory",
+        ),
+    )
+    if invitation is FAILED:
+        return _mentor_page(request, program, mentor, invite_form=form)
+    messages.success(request, f"Your invitation is on its way to {mentor.display_name}.")
+    return redirect(invitation.get_absolute_url())
 
 
 @login_required
@@ -322,15 +322,13 @@ def invitation_accept(request, pk):
 def invitation_decline(request, pk):
     invitation = _participant_invitation(request, pk)
     form = DeclineForm(request.POST)
-    if form.is_valid():
-        try:
-            services.invitation_decline(invitation=invitation, by=request.user, reason=form.cleaned_data["reason"])
-        except RuleViolation as error:
-            form.add_error(None, error.message)
-        else:
-            messages.info(request, "You declined the invitation; the mentee has been told.")
-            return redirect("mentorship:invitations")
-    return _invitation_page(request, invitation, decline_form=form)
+    declined = submit(
+        form, lambda data: services.invitation_decline(invitation=invitation, by=request.user, reason=data["reason"])
+    )
+    if declined is FAILED:
+        return _invitation_page(request, invitation, decline_form=form)
+    messages.info(request, "You declined the invitation; the mentee has been told.")
+    return redirect("mentorship:invitations")
 
 
 @login_required
@@ -395,20 +393,16 @@ def mentorship_detail(request, pk):
 def mentorship_end(request, pk):
     mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
     form = EndMentorshipForm(request.POST)
-    if form.is_valid():
-        try:
-            services.mentorship_end(
-                mentorship=mentorship,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                completed=form.cleaned_data["outcome"] == "completed",
-            )
-        except RuleViolation as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, "The mentorship has ended; your partner has been told.")
-            return redirect(mentorship.get_absolute_url())
-    return _mentorship_page(request, mentorship, end_form=form)
+    ended = submit(
+        form,
+        lambda data: services.mentorship_end(
+            mentorship=mentorship, by=request.user, reason=data["reason"], completed=data["outcome"] == "completed"
+        ),
+    )
+    if ended is FAILED:
+        return _mentorship_page(request, mentorship, end_form=form)
+    messages.success(request, "The mentorship has ended; your partner has been told.")
+    return redirect(mentorship.get_absolute_url())
 
 
 @login_required
@@ -416,15 +410,13 @@ def mentorship_end(request, pk):
 def mentorship_duration(request, pk):
     mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
     form = DurationForm(request.POST)
-    if form.is_valid():
-        try:
-            services.mentorship_set_duration(mentorship=mentorship, by=request.user, months=form.cleaned_data["months"])
-        except RuleViolation as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, "The agreed duration is recorded.")
-            return redirect(mentorship.get_absolute_url())
-    return _mentorship_page(request, mentorship, duration_form=form)
+    done = submit(
+        form, lambda data: services.mentorship_set_duration(mentorship=mentorship, by=request.user, months=data["months"])
+    )
+    if done is FAILED:
+        return _mentorship_page(request, mentorship, duration_form=form)
+    messages.success(request, "The agreed duration is recorded.")
+    return redirect(mentorship.get_absolute_url())
 
 
 @login_required
@@ -432,15 +424,13 @@ def mentorship_duration(request, pk):
 def mentorship_extend(request, pk):
     mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
     form = ExtendForm(request.POST)
-    if form.is_valid():
-        try:
-            services.mentorship_extend(mentorship=mentorship, by=request.user, months=form.cleaned_data["months"])
-        except RuleViolation as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, "The mentorship is extended.")
-            return redirect(mentorship.get_absolute_url())
-    return _mentorship_page(request, mentorship, extend_form=form)
+    done = submit(
+        form, lambda data: services.mentorship_extend(mentorship=mentorship, by=request.user, months=data["months"])
+    )
+    if done is FAILED:
+        return _mentorship_page(request, mentorship, extend_form=form)
+    messages.success(request, "The mentorship is extended.")
+    return redirect(mentorship.get_absolute_url())
 
 
 @login_required

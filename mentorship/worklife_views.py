@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from programs.errors import RuleViolation
+from programs.errors import FAILED, RuleViolation, submit
 
 from . import agreements, calendar_feed, goals, meetings, selectors
 from .compliance import compliance_for
@@ -100,34 +100,24 @@ def meeting_new(request, pk):
             initial["status"] = MeetingForm.LOG
         return _meeting_form_page(request, mentorship, MeetingForm(initial=initial))
     form = MeetingForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
+
+    def save(data):
+        fields = {name: value for name, value in data.items() if name != "status"}
         service = meetings.meeting_log if data["status"] == MeetingForm.LOG else meetings.meeting_schedule
-        try:
-            meeting = service(
-                mentorship=mentorship,
-                by=request.user,
-                starts_at=data["starts_at"],
-                duration_minutes=data["duration_minutes"],
-                kind=data["kind"],
-                mode=data["mode"],
-                location=data["location"],
-                shared_notes=data["shared_notes"],
-                private_note=data["private_note"],
-            )
-        except RuleViolation as error:
-            form.add_error(None, error.message)
-        else:
-            if meeting.status == MeetingStatus.HELD:
-                messages.success(request, f"{meeting.get_kind_display()} logged: {meeting.duration_minutes} minutes.")
-            else:
-                messages.success(
-                    request,
-                    f"{meeting.get_kind_display()} scheduled; {mentorship.partner_of(request.user).display_name} "
-                    "has been told. Add it to your calendar with the .ics file.",
-                )
-            return redirect("worklife:meeting", pk=meeting.pk)
-    return _meeting_form_page(request, mentorship, form)
+        return service(mentorship=mentorship, by=request.user, **fields)
+
+    meeting = submit(form, save)
+    if meeting is FAILED:
+        return _meeting_form_page(request, mentorship, form)
+    if meeting.status == MeetingStatus.HELD:
+        messages.success(request, f"{meeting.get_kind_display()} logged: {meeting.duration_minutes} minutes.")
+    else:
+        messages.success(
+            request,
+            f"{meeting.get_kind_display()} scheduled; {mentorship.partner_of(request.user).display_name} "
+            "has been told. Add it to your calendar with the .ics file.",
+        )
+    return redirect("worklife:meeting", pk=meeting.pk)
 
 
 def _meeting_page(request, meeting, *, edit_form=None, note_form=None, held_form=None, cancel_form=None, status=200):
@@ -182,15 +172,10 @@ def meeting_detail(request, pk):
 def meeting_edit(request, pk):
     meeting = meetings.meeting_get_for_participant(user=request.user, pk=pk)
     form = MeetingEditForm(request.POST)
-    if form.is_valid():
-        try:
-            meetings.meeting_update(meeting=meeting, by=request.user, **form.cleaned_data)
-        except RuleViolation as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, "The meeting is updated.")
-            return redirect("worklife:meeting", pk=meeting.pk)
-    return _meeting_page(request, meeting, edit_form=form)
+    if submit(form, lambda data: meetings.meeting_update(meeting=meeting, by=request.user, **data)) is FAILED:
+        return _meeting_page(request, meeting, edit_form=form)
+    messages.success(request, "The meeting is updated.")
+    return redirect("worklife:meeting", pk=meeting.pk)
 
 
 @login_required
@@ -210,17 +195,14 @@ def meeting_note(request, pk):
 def meeting_held(request, pk):
     meeting = meetings.meeting_get_for_participant(user=request.user, pk=pk)
     form = MarkHeldForm(request.POST)
-    if form.is_valid():
-        try:
-            meetings.meeting_mark_held(
-                meeting=meeting, by=request.user, duration_minutes=form.cleaned_data["duration_minutes"]
-            )
-        except RuleViolation as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, "Marked as held; it counts towards your contact hours.")
-            return redirect("worklife:meeting", pk=meeting.pk)
-    return _meeting_page(request, meeting, held_form=form)
+    held = submit(
+        form,
+        lambda data: meetings.meeting_mark_held(meeting=meeting, by=request.user, duration_minutes=data["duration_minutes"]),
+    )
+    if held is FAILED:
+        return _meeting_page(request, meeting, held_form=form)
+    messages.success(request, "Marked as held; it counts towards your contact hours.")
+    return redirect("worklife:meeting", pk=meeting.pk)
 
 
 @login_required
@@ -228,17 +210,17 @@ def meeting_reschedule(request, pk):
     meeting = meetings.meeting_get_for_participant(user=request.user, pk=pk)
     mentorship = meeting.mentorship
     form = RescheduleForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = meetings.meeting_reschedule(
-                meeting=meeting, by=request.user, starts_at=form.cleaned_data["starts_at"], reason=form.cleaned_data["reason"]
-            )
-        except RuleViolation as error:
-            form.add_error(None, error.message)
-        else:
+    if request.method == "POST":
+        moved = submit(
+            form,
+            lambda data: meetings.meeting_reschedule(
+                meeting=meeting, by=request.user, starts_at=data["starts_at"], reason=data["reason"]
+            ),
+        )
+        if moved is not FAILED:
             # The meeting page shows the notice given, and says so when it was short.
             messages.success(request, "The meeting is moved; your partner has been told.")
-            return redirect("worklife:meeting", pk=meeting.pk)
+            return redirect("worklife:meeting", pk=moved.pk)
     return render(
         request,
         "mentorship/worklife/meeting_reschedule.html",
@@ -262,15 +244,11 @@ def meeting_reschedule(request, pk):
 def meeting_cancel(request, pk):
     meeting = meetings.meeting_get_for_participant(user=request.user, pk=pk)
     form = CancelForm(request.POST)
-    if form.is_valid():
-        try:
-            meeting = meetings.meeting_cancel(meeting=meeting, by=request.user, reason=form.cleaned_data["reason"])
-        except RuleViolation as error:
-            form.add_error(None, error.message)
-        else:
-            messages.info(request, "The meeting is cancelled; your partner has been told.")
-            return redirect("worklife:meeting", pk=meeting.pk)
-    return _meeting_page(request, meeting, cancel_form=form)
+    cancelled = submit(form, lambda data: meetings.meeting_cancel(meeting=meeting, by=request.user, reason=data["reason"]))
+    if cancelled is FAILED:
+        return _meeting_page(request, meeting, cancel_form=form)
+    messages.info(request, "The meeting is cancelled; your partner has been told.")
+    return redirect("worklife:meeting", pk=cancelled.pk)
 
 
 @login_required
@@ -362,15 +340,10 @@ def goal_new(request, pk):
     if request.user.pk != mentorship.mentee_id:
         raise Http404("No such goals document.")
     form = GoalForm(request.POST)
-    if form.is_valid():
-        try:
-            goals.goal_create(mentorship=mentorship, by=request.user, **form.cleaned_data)
-        except RuleViolation as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, "Goal added.")
-            return redirect("worklife:goals", pk=mentorship.pk)
-    return _goals_page(request, mentorship, form=form)
+    if submit(form, lambda data: goals.goal_create(mentorship=mentorship, by=request.user, **data)) is FAILED:
+        return _goals_page(request, mentorship, form=form)
+    messages.success(request, "Goal added.")
+    return redirect("worklife:goals", pk=mentorship.pk)
 
 
 @login_required
@@ -387,14 +360,9 @@ def goal_edit(request, pk):
             "progress_notes": goal.progress_notes,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            goals.goal_update(goal=goal, by=request.user, **form.cleaned_data)
-        except RuleViolation as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, "Goal saved.")
-            return redirect("worklife:goals", pk=mentorship.pk)
+    if request.method == "POST" and submit(form, lambda data: goals.goal_update(goal=goal, by=request.user, **data)) is not FAILED:
+        messages.success(request, "Goal saved.")
+        return redirect("worklife:goals", pk=mentorship.pk)
     return render(
         request,
         "mentorship/worklife/goal_form.html",

@@ -12,3 +12,23 @@ class RuleViolation(Exception):
 
     def __str__(self):
         return self.message
+
+
+FAILED = object()
+
+
+def submit(form, action):
+    """Run a service for a bound form and report a refusal on the form.
+
+    Returns the service's result, or FAILED when the form is invalid or a rule
+    refused the action; the RuleViolation's message then becomes the form's
+    error, so the person sees it with everything they typed kept. Views call
+    this instead of repeating the same try/except around every service.
+    """
+    if not form.is_valid():
+        return FAILED
+    try:
+        return action(form.cleaned_data)
+    except RuleViolation as error:
+        form.add_error(None, error.message)
+        return FAILED
