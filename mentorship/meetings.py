@@ -123,6 +123,29 @@ def _discovery_check(mentorship: Mentorship, kind: str, exclude_pk: int | None =
         )
 
 
+def _meeting_create(
+    *, mentorship, by, status, starts_at, duration_minutes, kind, mode, location, shared_notes, private_note
+) -> Meeting:
+    """The row both scheduling and logging write, with the author's private note beside it."""
+    meeting = Meeting(
+        mentorship=mentorship,
+        kind=kind,
+        mode=mode,
+        status=status,
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        location=location.strip(),
+        shared_notes=shared_notes.strip(),
+        created_by=by,
+        uid=new_meeting_uid(),
+    )
+    meeting.full_clean()
+    meeting.save()
+    if private_note.strip():
+        MeetingPrivateNote.objects.create(meeting=meeting, author=by, text=private_note.strip())
+    return meeting
+
+
 @transaction.atomic
 def meeting_schedule(
     *,
@@ -143,22 +166,18 @@ def meeting_schedule(
     _check_duration(duration_minutes)
     if starts_at <= now:
         raise RuleViolation(SCHEDULE_IN_PAST, code="past")
-    meeting = Meeting(
+    meeting = _meeting_create(
         mentorship=mentorship,
-        kind=kind,
-        mode=mode,
+        by=by,
         status=MeetingStatus.SCHEDULED,
         starts_at=starts_at,
         duration_minutes=duration_minutes,
-        location=location.strip(),
-        shared_notes=shared_notes.strip(),
-        created_by=by,
-        uid=new_meeting_uid(),
+        kind=kind,
+        mode=mode,
+        location=location,
+        shared_notes=shared_notes,
+        private_note=private_note,
     )
-    meeting.full_clean()
-    meeting.save()
-    if private_note.strip():
-        MeetingPrivateNote.objects.create(meeting=meeting, author=by, text=private_note.strip())
     _tell_partner(
         meeting=meeting,
         by=by,
@@ -192,22 +211,18 @@ def meeting_log(
     if timezone.localtime(starts_at).date() < mentorship.started_on:
         raise RuleViolation(BEFORE_START.format(date=f"{mentorship.started_on:%d %b %Y}"), code="before_start")
     _discovery_check(mentorship, kind)
-    meeting = Meeting(
+    meeting = _meeting_create(
         mentorship=mentorship,
-        kind=kind,
-        mode=mode,
+        by=by,
         status=MeetingStatus.HELD,
         starts_at=starts_at,
         duration_minutes=duration_minutes,
-        location=location.strip(),
-        shared_notes=shared_notes.strip(),
-        created_by=by,
-        uid=new_meeting_uid(),
+        kind=kind,
+        mode=mode,
+        location=location,
+        shared_notes=shared_notes,
+        private_note=private_note,
     )
-    meeting.full_clean()
-    meeting.save()
-    if private_note.strip():
-        MeetingPrivateNote.objects.create(meeting=meeting, author=by, text=private_note.strip())
     _tell_partner(
         meeting=meeting,
         by=by,
@@ -218,7 +233,7 @@ def meeting_log(
 
 
 def _locked(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_for_update().select_related("mentorship__program").get(pk=meeting.pk)
+    return Meeting.objects.select_for_update(of=("self",)).select_related("mentorship__program").get(pk=meeting.pk)
 
 
 @transaction.atomic
