@@ -22,7 +22,7 @@ from .admin_participants import PartnerLocationListFilter, PartnerOrgUnitListFil
 from .agreements import TERM_FIELDS
 from .compliance import HEALTH_CHOICES, HEALTH_LABELS, annotate_health, health_ids
 from .exports import contact_hours_rows, csv_response, dated
-from .models import Agreement, JobHistoryEntry, Meeting, Mentorship, Profile, Skill, User
+from .models import Agreement, Meeting, Mentorship, Profile, Skill, User
 
 
 class ProfileInline(admin.StackedInline):

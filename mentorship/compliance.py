@@ -648,14 +648,3 @@ def contact_hours_table(*, mentorships) -> tuple[list[str], list[list]]:
     rows.sort(key=lambda r: (r[0], r[1], str(r[2]).casefold(), r[4]))
     header = CONTACT_HOURS_HEADER + [f"{month:%Y-%m} hours" for month in columns]
     return header, rows
-
-
-def contact_hours_csv(*, mentorships, out) -> None:
-    """Write the contact-hours table to a text stream as CSV, every cell neutralised."""
-    import csv
-
-    header, rows = contact_hours_table(mentorships=mentorships)
-    writer = csv.writer(out)
-    writer.writerow([csv_cell(h) for h in header])
-    for row in rows:
-        writer.writerow([csv_cell(value) for value in row])

@@ -22,7 +22,7 @@ from django.utils import timezone
 from programs.models import Enrollment, EnrollmentState, Program, Role
 from programs.selectors import coordinated_program_ids
 
-from .models import Invitation, InvitationState, JobHistoryEntry, Mentorship, MentorshipState, Profile, User
+from .models import Invitation, JobHistoryEntry, Mentorship, MentorshipState, Profile, User
 
 LIVE = (EnrollmentState.APPLIED, EnrollmentState.APPROVED, EnrollmentState.WAITLISTED)
 

@@ -9,7 +9,6 @@ import datetime
 import secrets
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,7 +20,6 @@ from .models import (
     Invitation,
     InvitationSource,
     InvitationState,
-    Meeting,
     MeetingKind,
     MeetingStatus,
     Mentorship,

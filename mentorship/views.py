@@ -350,8 +350,6 @@ def invitation_withdraw(request, pk):
 
 
 def _mentorship_page(request, mentorship, *, end_form=None, duration_form=None, extend_form=None):
-    from programs import rules
-
     program = mentorship.program
     early_from = services.early_end_from(mentorship=mentorship)
     today = timezone.localdate()

@@ -5,17 +5,14 @@ results and the export of another program's survey are a 404, like its
 change page.
 """
 
-import csv
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import slugify
 
@@ -144,12 +141,10 @@ class SurveyAdmin(ProgramScopedAdmin):
 
     def export_view(self, request, object_id):
         survey = self._survey(request, object_id)
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        filename = f"{slugify(survey.program.short_name)}-{slugify(survey.title)}-{timezone.localdate():%Y-%m-%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response.write("\ufeff")  # so spreadsheets read the file as UTF-8
-        csv.writer(response).writerows(selectors.survey_export_rows(survey=survey))
-        return response
+        from mentorship.exports import csv_response, dated
+
+        name = dated(f"{slugify(survey.program.short_name)}-{slugify(survey.title)}")
+        return csv_response(selectors.survey_export_rows(survey=survey), name)
 
 
 @admin.register(SurveyInvitation)

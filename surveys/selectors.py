@@ -16,6 +16,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
+from mentorship.compliance import FORMULA_TRIGGERS as FORMULA_STARTS  # noqa: F401 (tests name it)
+from mentorship.compliance import csv_cell
+
 from .models import TOKEN_SALT, Answer, Question, QuestionKind, RATING_VALUES, RecipientRole, Survey, SurveyInvitation
 
 NOT_YOURS = "This survey link belongs to someone else. Sign out to use a link you were sent."
@@ -295,14 +298,9 @@ def _in_offered_order(question: Question, counter: Counter) -> list[tuple[str, i
 # CSV export
 # ---------------------------------------------------------------------------
 
-# Spreadsheets run a cell that starts with one of these as a formula
-# (OWASP “CSV injection”); a leading apostrophe makes it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_safe(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A cell as text, neutralised for spreadsheets (the project's one rule, compliance.csv_cell)."""
+    return str(csv_cell(value))
 
 
 def survey_export_rows(*, survey: Survey) -> list[list[str]]:

@@ -27,9 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--mentees", type=int, default=10000)
         parser.add_argument("--mentors", type=int, default=5000)
         parser.add_argument("--program", default="hhs")
-        parser.add_argument("--json", action="store_true")
+        parser.add_argument("--json", action="store_true", dest="as_json")
 
-    def handle(self, *args, mentees, mentors, program, json: bool = False, **options):
+    def handle(self, *args, mentees, mentors, program, as_json: bool = False, **options):
         seeded = time.perf_counter()
         call_command("seed_load", mentors=mentors, mentees=mentees, only_program=program, paired=0.0, stdout=self.stderr)
         seed_seconds = time.perf_counter() - seeded
@@ -55,8 +55,8 @@ class Command(BaseCommand):
             "total_score": round(run.total_score, 3),
             "peak_rss_mb": round(peak_mb, 1),
         }
-        if json:
-            self.stdout.write(__import__("json").dumps(figures))
+        if as_json:
+            self.stdout.write(json.dumps(figures))
             return
         self.stdout.write(
             f"Match run through the database, {figures['mentees']:,} mentees × {figures['mentors']:,} mentors "

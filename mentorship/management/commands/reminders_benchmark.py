@@ -33,9 +33,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--mentorships", type=int, default=100_000)
-        parser.add_argument("--json", action="store_true")
+        parser.add_argument("--json", action="store_true", dest="as_json")
 
-    def handle(self, *args, mentorships: int, json: bool = False, **options):
+    def handle(self, *args, mentorships: int, as_json: bool = False, **options):
         created = self._ensure(mentorships)
         ReminderDelivery.objects.filter(user__email__endswith=f"@{DOMAIN}").delete()
         today = timezone.localdate()
@@ -61,8 +61,8 @@ class Command(BaseCommand):
             "second_run_claimed": second["claimed"],
             "second_run_seconds": round(second_seconds, 2),
         }
-        if json:
-            self.stdout.write(__import__("json").dumps(figures))
+        if as_json:
+            self.stdout.write(json.dumps(figures))
             return
         self.stdout.write(
             f"Reminders for {figures['mentorships']:,} active mentorships:\n"
