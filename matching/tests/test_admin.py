@@ -83,3 +83,23 @@ def test_shortlist_screen_ranks_and_sends(client, hhs):
     response = client.post(url, {"mentor": [mentor.pk], "note": "Start here"})
     assert response.status_code == 302
     assert mentee.shortlists.get().entries.get().mentor == mentor
+
+
+def test_review_page_queries_do_not_grow_with_proposals(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def review_queries(n_pairs):
+        cohort = CohortFactory(program=Program.objects.get(slug="hhs"))
+        for _ in range(n_pairs):
+            person(cohort, Role.MENTEE, level=2, needs=["Budgeting"], platform="senior_to_junior")
+            person(cohort, Role.MENTOR, level=4, skills=["Budgeting"])
+        coordinator = CoordinatorFactory(program=cohort.program).user
+        run = services.match_run_create(program=cohort.program, cohort=cohort, by=coordinator)
+        assert run.proposals.count() == n_pairs
+        client.force_login(coordinator)
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("admin:matching_matchrun_review", args=[run.pk])).status_code == 200
+        return len(ctx)
+
+    assert review_queries(2) == review_queries(12)
