@@ -382,25 +382,24 @@ def compliance_compute(
 # ---------------------------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=1)
-def _url_templates() -> tuple[str, str]:
-    # reverse() once with a marker id, then substitute: dashboards and the
-    # reminders planner build these links for thousands of mentorships.
+@functools.lru_cache(maxsize=None)
+def url_template(viewname: str) -> str:
+    """The path of `viewname` for any pk, as a str.format template ("{pk}").
+
+    reverse() once with a marker id, then substitute: dashboards and the
+    reminders planner build these links for thousands of mentorships.
+    """
     marker = 987654321
-    return (
-        reverse("worklife:meeting_new", kwargs={"pk": marker}).replace(str(marker), "{pk}"),
-        reverse("worklife:agreement", kwargs={"pk": marker}).replace(str(marker), "{pk}"),
-    )
+    return reverse(viewname, kwargs={"pk": marker}).replace(str(marker), "{pk}")
 
 
 def _urls(mentorship_id: int) -> dict:
-    meeting_new, agreement = _url_templates()
-    new = meeting_new.format(pk=mentorship_id)
+    new = url_template("worklife:meeting_new").format(pk=mentorship_id)
     return {
         "meeting_new": new,
         "meeting_discovery": f"{new}?kind=discovery",
         "meeting_wrapup": f"{new}?kind=wrapup",
-        "agreement": agreement.format(pk=mentorship_id),
+        "agreement": url_template("worklife:agreement").format(pk=mentorship_id),
     }
 
 

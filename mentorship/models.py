@@ -49,7 +49,12 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.get_full_name() or self.email.split("@")[0]
+        return self.name_for(self.first_name, self.last_name, self.email)
+
+    @staticmethod
+    def name_for(first_name: str, last_name: str, email: str) -> str:
+        """`display_name` from the raw columns, for code that reads them with values()."""
+        return f"{first_name} {last_name}".strip() or email.split("@")[0]
 
 
 class Skill(models.Model):
@@ -331,7 +336,11 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["user", "read_at"])]
+        indexes = [
+            models.Index(fields=["user", "read_at"]),
+            # The stale-send sweep (every 30 minutes) looks only at unsent rows.
+            models.Index(fields=["created_at"], condition=Q(emailed_at__isnull=True), name="notification_unsent"),
+        ]
 
     def __str__(self):
         return self.subject
@@ -559,7 +568,13 @@ class ReminderDelivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "kind", "key", "period"], name="reminder_once_per_period"),
         ]
-        indexes = [models.Index(fields=["user", "essential", "sent_at"])]
+        indexes = [
+            models.Index(fields=["user", "essential", "sent_at"]),
+            # The stale-send sweep (every 30 minutes) looks only at claimed, unsent rows.
+            models.Index(
+                fields=["created_at"], condition=Q(sent_at__isnull=True, skipped=False), name="reminder_unsent"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.kind} to {self.user_id} ({self.period})"

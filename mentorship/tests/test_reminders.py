@@ -234,3 +234,36 @@ def test_send_due_runs_the_same_planner_for_a_date(django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=True):
         call_command("send_due", "--date", "2026-03-09", stdout=StringIO())
     assert ReminderDelivery.objects.filter(kind="checkin").count() == 2
+
+
+def test_a_claim_takes_only_the_rows_not_claimed_before():
+    pair = pair_in("aahpm", datetime.date(2026, 1, 5))
+    now = at(2026, 3, 9)
+
+    def planned(period):
+        return reminders.Planned(
+            user_id=pair.mentor_id, kind="checkin", key=f"mentorship:{pair.pk}", period=period, subject="s", body="b"
+        )
+
+    first = reminders._claim([planned("2026-03-01")], now=now)
+    second = reminders._claim([planned("2026-03-01"), planned("2026-04-01"), planned("2026-04-01")], now=now)
+
+    assert len(first) == 1 and len(second) == 1 and first != second
+    row = ReminderDelivery.objects.get(pk=second[0])
+    assert (row.period, row.created_at, row.sent_at, row.skipped) == ("2026-04-01", now, None, False)
+
+
+def test_the_reminders_benchmark_plans_every_pair_once():
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("reminders_benchmark", mentorships=30, as_json=True, stdout=out)
+    figures = json.loads(out.getvalue())
+
+    assert figures["created_now"] == 30
+    assert figures["claimed"] == 60  # both partners of each quiet pair
+    assert figures["second_run_claimed"] == 0
+    assert ReminderDelivery.objects.filter(kind="checkin").count() == 60
