@@ -18,7 +18,7 @@ from mentorship.models import JobHistoryEntry, Mentorship, MentorshipState, Prof
 from programs.models import Cohort, Enrollment, EnrollmentState, Platform, Program, Role
 
 from . import engine
-from .models import MatchingWeights
+from .models import MatchingWeights, Shortlist
 
 PLATFORM_CODES = {Platform.SENIOR_TO_JUNIOR: engine.PLATFORM_SENIOR_TO_JUNIOR, Platform.PEER_TO_PEER: engine.PLATFORM_PEER}
 
@@ -216,10 +216,13 @@ def pools_invalidate() -> None:
 
 
 def _generation() -> str:
-    token = cache.get(POOL_GENERATION_KEY)
-    if token is None:
-        cache.add(POOL_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    try:
         token = cache.get(POOL_GENERATION_KEY)
+        if token is None:
+            cache.add(POOL_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+            token = cache.get(POOL_GENERATION_KEY)
+    except Exception:  # the shared cache is down: the fingerprint and the pool's age still hold
+        return ""
     return token or ""
 
 
@@ -234,6 +237,7 @@ def _fingerprint_sources():
         (Mentorship.history.model, "history_id"),
         (Mentorship, "id"),
         (MatchingWeights.history.model, "history_id"),
+        (Shortlist.history.model, "history_id"),
         (Profile, "updated_at"),
         (Skill, "id"),
     ]
@@ -254,12 +258,13 @@ def _fingerprint_sql() -> str:
 def pool_fingerprint() -> tuple:
     """What the running pools are built from, read in one query of index
     look-ups (no scan, whatever the number of people): the newest audit row of
-    programs, cohorts, enrolments, mentorships and matching weights (every
+    programs, cohorts, enrolments, mentorships, matching weights and shortlists (every
     saved change writes one: an approval, a withdrawal, an accepted invitation,
     an ended pair, a change of rules), the newest enrolment and mentorship (bulk
     inserts write no audit row), the latest profile change and the newest
     skill. It is global, not per program: a change anywhere rebuilds each pool
-    once, which is cheap next to scoring against a stale one."""
+    once, which is cheap next to scoring against a stale one. The directory's
+    cached content (mentorship.page_cache) is keyed by it too."""
     from django.db import connection
 
     with connection.cursor() as cursor:

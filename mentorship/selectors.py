@@ -2,7 +2,6 @@
 
 import dataclasses
 
-from django.core.cache import cache
 from django.db.models import (
     Count,
     ExpressionWrapper,
@@ -122,7 +121,9 @@ def mentor_units(*, program: Program) -> list[str]:
             .distinct()
         )
 
-    return cache.get_or_set(f"directory:mentor-units:{program.pk}", compute, MENTOR_UNITS_CACHE_SECONDS)
+    from .page_cache import get_or_set
+
+    return get_or_set(f"directory:mentor-units:{program.pk}", compute, MENTOR_UNITS_CACHE_SECONDS)
 
 
 def with_active_count(queryset: QuerySet[User], program: Program) -> QuerySet[User]:

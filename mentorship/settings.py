@@ -230,6 +230,9 @@ CELERY_BEAT_SCHEDULE = {
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://")
 }
+# The mentor directory's content is kept this long per person and address while
+# the data under it is unchanged (mentorship/page_cache.py); 0 turns it off.
+PAGE_CONTENT_CACHE_SECONDS = env.int("PAGE_CONTENT_CACHE_SECONDS", default=60)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -11,7 +12,7 @@ from programs.errors import FAILED, RuleViolation, submit
 from programs.models import Program
 from programs.selectors import enrollments_for_user, program_get
 
-from . import selectors, services
+from . import page_cache, selectors, services
 from .forms import (
     DeclineForm,
     DirectoryFilterForm,
@@ -133,6 +134,13 @@ def directory_index(request):
 def directory(request, slug):
     program = program_get(slug=slug)
     enrollment = selectors.directory_access(user=request.user, program=program)
+    content = page_cache.cached_content(
+        request, name="directory", render=lambda: _directory_content(request, program, enrollment)
+    )
+    return render(request, "mentorship/directory.html", {"program": program, "content": content})
+
+
+def _directory_content(request, program, enrollment) -> str:
     units = selectors.mentor_units(program=program)
     data = request.GET.copy()
     if "level" not in data and enrollment and enrollment.platform_preference:
@@ -165,10 +173,8 @@ def directory(request, slug):
             mentor.distance_display = (
                 f"{mentor.distance_km / selectors.KM_PER_MILE:.0f} miles" if miles else f"{mentor.distance_km:.0f} km"
             )
-    suggestions = _suggestions(request, program, enrollment)
-    return render(
-        request,
-        "mentorship/directory.html",
+    return render_to_string(
+        "mentorship/_directory_content.html",
         {
             "program": program,
             "form": form,
@@ -176,7 +182,7 @@ def directory(request, slug):
             "query": query.urlencode(),
             "location_unknown": location_unknown,
             "enrollment": enrollment,
-            "suggestions": suggestions,
+            "suggestions": _suggestions(request, program, enrollment),
             "shortlists": _shortlists(request, program, enrollment),
         },
     )
