@@ -220,7 +220,7 @@ def agreement_sign(
         raise RuleViolation(NAME_MISMATCH.format(name=expected), code="name")
     setattr(agreement, f"{role}_signed_name", " ".join(typed_name.split()))
     setattr(agreement, f"{role}_signed_at", now)
-    agreement.save(update_fields=[f"{role}_signed_name", f"{role}_signed_at"])
+    agreement.save(update_fields=[f"{role}_signed_name", f"{role}_signed_at", "updated_at"])
     partner = mentorship.partner_of(by)
     if agreement.is_signed_by_both:
         for person in (mentorship.mentor, mentorship.mentee):
@@ -255,7 +255,7 @@ def agreement_signature_withdraw(*, agreement: Agreement, by: User) -> Agreement
         raise RuleViolation(NOT_SIGNED, code="not_signed")
     setattr(agreement, f"{role}_signed_name", "")
     setattr(agreement, f"{role}_signed_at", None)
-    agreement.save(update_fields=[f"{role}_signed_name", f"{role}_signed_at"])
+    agreement.save(update_fields=[f"{role}_signed_name", f"{role}_signed_at", "updated_at"])
     return agreement
 
 

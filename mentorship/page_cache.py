@@ -1,23 +1,30 @@
 """A page's expensive content, rendered once and reused while nothing under it changed.
 
-The mentor directory's results and "Suggested for you" cost about 35 ms of CPU
-to build for 1,000 mentors; the same person asking for the same address again
-gets the HTML kept in the shared cache. The key holds:
+Two pages use it, the two that every participant opens most:
 
-- the person and the full address (filters, page): nobody is ever served
-  another person's content, since suggestions and shortlists are personal;
-- the data fingerprint (`matching.features.pool_fingerprint`: the newest audit
-  row of programs, cohorts, enrolments, mentorships, matching weights and
-  shortlists, the newest enrolment and mentorship, the latest profile change,
-  the newest skill, and today's date). Every saved change to those moves it, so
-  an accepted invitation, an approval, a profile edit or a new shortlist shows
-  on the very next request.
+- the mentor directory: its results and "Suggested for you" cost about 35 ms of
+  CPU to build for 1,000 mentors. The key holds the data fingerprint
+  (`matching.features.pool_fingerprint`: the newest audit row of programs,
+  cohorts, enrolments, mentorships, matching weights and shortlists, the newest
+  enrolment and mentorship, the latest profile change, the newest skill, and
+  today's date);
+- the dashboard (about 20 ms and 14 queries): the key holds the person's own
+  fingerprint (`person_fingerprint`: their enrolments, pairs, invitations, their
+  pairs' meetings and agreements, and the programs', cohorts' and profiles'
+  newest change, and today's date).
 
-What the fingerprint cannot see (a name changed on the account in the admin, a
-bulk UPDATE) shows within `PAGE_CONTENT_CACHE_SECONDS` (60 s by default; 0
-turns the cache off). Only the content is cached: the layout around it (the
-navigation, messages, the sign-out form and its CSRF token) is rendered on
-every request, and the view checks access before it asks for the content.
+Both keys also hold the person and the full address (filters, page): nobody is
+ever served another person's content. Every saved change to what a page shows
+moves its fingerprint, so an accepted invitation, a logged meeting, a signed
+agreement, an approval or a profile edit shows on the very next request; each
+of those has a test that fails without its part of the fingerprint.
+
+What a fingerprint cannot see (a name changed on the account in the admin, a
+bulk UPDATE, a scheduled meeting's time passing within the day) shows within
+`PAGE_CONTENT_CACHE_SECONDS` (60 s by default; 0 turns the cache off). Only
+the content is cached: the layout around it (the navigation, messages, the
+sign-out form and its CSRF token) is rendered on every request, and the view
+checks access before it asks for the content.
 
 If the cache cannot be reached, the content is rendered as if nothing were
 cached: a Redis outage makes pages slower, not broken.
@@ -25,12 +32,15 @@ cached: a Redis outage makes pages slower, not broken.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 logger = logging.getLogger(__name__)
@@ -47,15 +57,74 @@ def content_key(*, name: str, user_id: int, path: str, fingerprint: tuple) -> st
     return f"content:{name}:{user_id}:{digest}"
 
 
-def cached_content(request, *, name: str, render: Callable[[], str]) -> SafeString:
-    """The HTML `render()` returns for this person and address, from the cache when it is current."""
+def cached_content(request, *, name: str, render: Callable[[], str], fingerprint: tuple | None = None) -> SafeString:
+    """The HTML `render()` returns for this person and address, from the cache when it is current.
+
+    `fingerprint` is what the content is built from (default: the data
+    fingerprint of programs, pairs and profiles, `pool_fingerprint`).
+    """
     seconds = _seconds()
     if seconds <= 0:
         return mark_safe(render())
-    from matching.features import pool_fingerprint
+    if fingerprint is None:
+        from matching.features import pool_fingerprint
 
-    key = content_key(name=name, user_id=request.user.pk, path=request.get_full_path(), fingerprint=pool_fingerprint())
+        fingerprint = pool_fingerprint()
+    key = content_key(name=name, user_id=request.user.pk, path=request.get_full_path(), fingerprint=fingerprint)
     return mark_safe(get_or_set(key, render, seconds))
+
+
+@functools.cache
+def _person_sql() -> str:
+    from programs.models import Cohort, Enrollment, Program
+
+    from .models import Agreement, Invitation, Meeting, Mentorship, Profile
+
+    quote = connection.ops.quote_name
+
+    def table(model) -> str:
+        return quote(model._meta.db_table)
+
+    theirs = f"SELECT id FROM {table(Mentorship)} WHERE mentor_id = %(user)s OR mentee_id = %(user)s"
+    lookups = [
+        # Their enrolments: every saved change writes an audit row; bulk inserts a new id.
+        f"SELECT MAX(history_id) FROM {table(Enrollment.history.model)} WHERE user_id = %(user)s",
+        f"SELECT MAX(id) FROM {table(Enrollment)} WHERE user_id = %(user)s",
+        # Their pairs (formed, ended, extended, reassigned, deleted: each writes an audit row).
+        f"SELECT MAX(history_id) FROM {table(Mentorship.history.model)} WHERE mentor_id = %(user)s",
+        f"SELECT MAX(history_id) FROM {table(Mentorship.history.model)} WHERE mentee_id = %(user)s",
+        f"SELECT MAX(id) FROM {table(Mentorship)} WHERE mentor_id = %(user)s OR mentee_id = %(user)s",
+        # Their invitations only ever leave "pending" (accepted, declined, withdrawn,
+        # expired): the newest id and the number still pending see every change.
+        f"SELECT MAX(id) FROM {table(Invitation)} WHERE mentor_id = %(user)s OR mentee_id = %(user)s",
+        f"SELECT COUNT(*) FROM {table(Invitation)} WHERE (mentor_id = %(user)s OR mentee_id = %(user)s) "
+        "AND state = %(pending)s",
+        # Their pairs' meetings (health, contact, what is due): every change saves
+        # updated_at; a deleted meeting changes the count.
+        f"SELECT MAX(updated_at) FROM {table(Meeting)} WHERE mentorship_id IN ({theirs})",
+        f"SELECT COUNT(*) FROM {table(Meeting)} WHERE mentorship_id IN ({theirs})",
+        # An agreement shows as a step until both have signed; its terms never show here.
+        f"SELECT COUNT(*) + COUNT(mentor_signed_at) + COUNT(mentee_signed_at) FROM {table(Agreement)} "
+        f"WHERE mentorship_id IN ({theirs})",
+        # Everyone's: the programs' rules and names, cohorts, and names on profiles.
+        f"SELECT MAX(history_id) FROM {table(Program.history.model)}",
+        f"SELECT MAX(history_id) FROM {table(Cohort.history.model)}",
+        f"SELECT MAX(updated_at) FROM {table(Profile)}",
+    ]
+    return "SELECT " + ", ".join(f"({lookup})" for lookup in lookups)
+
+
+def person_fingerprint(user_id: int) -> tuple:
+    """What a person's dashboard is built from, read in one query of index
+    look-ups by person (their enrolments, pairs, invitations, their pairs'
+    meetings and agreements) plus three global ones (programs, cohorts,
+    profiles), and today's date: health and what is due move with the day."""
+    from .models import InvitationState
+
+    with connection.cursor() as cursor:
+        cursor.execute(_person_sql(), {"user": user_id, "pending": InvitationState.PENDING.value})
+        row = cursor.fetchone()
+    return (timezone.localdate(), tuple(str(value) for value in row))
 
 
 def get_or_set(key: str, compute: Callable[[], object], seconds: int):

@@ -35,6 +35,16 @@ def home(request):
 
 @login_required
 def dashboard(request):
+    content = page_cache.cached_content(
+        request,
+        name="dashboard",
+        render=lambda: _dashboard_content(request),
+        fingerprint=page_cache.person_fingerprint(request.user.pk),
+    )
+    return render(request, "mentorship/dashboard.html", {"content": content})
+
+
+def _dashboard_content(request) -> str:
     services.profile_ensure(user=request.user)
     lists = selectors.invitations_for_user(user=request.user)
     mentorships = list(selectors.mentorships_for_user(user=request.user))
@@ -46,9 +56,8 @@ def dashboard(request):
         "sent": lists["sent"][:10],
         "mentorships": mentorships,
         "due": selectors.due_items(user=request.user, mentorships=mentorships, pending_received=received_pending),
-        "unread": request.user.notifications.filter(read_at__isnull=True).count(),
     }
-    return render(request, "mentorship/dashboard.html", context)
+    return render_to_string("mentorship/_dashboard_content.html", context, request=request)
 
 
 def _annotate_health(mentorships):

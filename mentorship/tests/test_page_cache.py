@@ -189,3 +189,300 @@ def _cache_items():
     for full_key, value in list(cache._cache.items()):
         key = full_key.split(":", 2)[2]
         yield key, cache.get(key)
+
+
+# ---------------------------------------------------------------------------
+# The dashboard: cached per person under person_fingerprint
+# ---------------------------------------------------------------------------
+
+DASHBOARD = reverse("dashboard")
+
+
+def dash(client) -> tuple[str, list]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(DASHBOARD)
+    assert response.status_code == HTTPStatus.OK
+    return response.content.decode(), queries
+
+
+def built(queries) -> bool:
+    """The dashboard's content was built (not served from the cache)."""
+    return any("mentorship_invitation" in q["sql"] and "ORDER BY" in q["sql"] for q in queries.captured_queries)
+
+
+@pytest.fixture
+def aahpm():
+    cohort = cohort_of("aahpm")
+    mentor = mentor_in(cohort, UserFactory(first_name="Rita", last_name="Mentor"))
+    mentee = mentee_in(cohort, UserFactory(first_name="Sam", last_name="Ray"))
+    return {"cohort": cohort, "mentor": mentor, "mentee": mentee}
+
+
+def test_the_dashboard_again_is_served_from_the_cache_in_the_same_queries_whatever_the_rows(client, aahpm):
+    from .pairing import invite
+
+    counts = []
+    for rows in (1, 3):
+        hhs = cohort_of("hhs")
+        person = mentor_in(hhs)
+        for _ in range(rows):
+            pair(hhs, person, mentee_in(hhs))
+        invite(aahpm["cohort"], mentee_in(aahpm["cohort"]), mentor_in(aahpm["cohort"], person))
+        client.force_login(person)
+        _, first = dash(client)
+        body, again = dash(client)
+        assert built(first) and not built(again)
+        assert body.count('fw-semibold">Mentoring ') == rows
+        counts.append(len(again))
+    assert counts[0] == counts[1]
+
+
+def test_an_invitation_and_its_answer_show_at_once_on_both_dashboards(client, aahpm):
+    from .pairing import invite
+
+    client.force_login(aahpm["mentor"])
+    assert "From Sam Ray" not in dash(client)[0]
+    invitation = invite(aahpm["cohort"], aahpm["mentee"], aahpm["mentor"])
+    body, queries = dash(client)
+    assert "From Sam Ray" in body and "Answer Sam Ray&#x27;s invitation" in body and built(queries)
+
+    client.force_login(aahpm["mentee"])
+    assert "Pending" in dash(client)[0]
+    services.invitation_accept(invitation=invitation, by=aahpm["mentor"])
+    body, _ = dash(client)
+    assert "Accepted" in body and "Mentored by Rita Mentor" in body
+
+
+def test_an_expired_invitation_shows_at_once(client, aahpm):
+    from .pairing import invite
+
+    invitation = invite(aahpm["cohort"], aahpm["mentee"], aahpm["mentor"])
+    client.force_login(aahpm["mentee"])
+    assert "Pending" in dash(client)[0]
+
+    services.invitations_expire(now=invitation.expires_at + timezone.timedelta(minutes=1))
+
+    body, _ = dash(client)
+    assert "Expired" in body and "Pending" not in body
+
+
+def _discovery_then_checkin(aahpm):
+    from mentorship.meetings import meeting_log, meeting_schedule
+    from mentorship.models import MeetingKind, MeetingMode
+
+    mentorship = pair(aahpm["cohort"], aahpm["mentor"], aahpm["mentee"])
+    return mentorship, meeting_log, meeting_schedule, MeetingKind, MeetingMode
+
+
+def test_a_logged_meeting_shows_at_once(client, aahpm):
+    mentorship, meeting_log, _, kind, mode = _discovery_then_checkin(aahpm)
+    client.force_login(aahpm["mentee"])
+    assert "AAHPM: hold the discovery call" in dash(client)[0]
+
+    meeting_log(
+        mentorship=mentorship,
+        by=aahpm["mentee"],
+        starts_at=timezone.now() - timezone.timedelta(hours=2),
+        duration_minutes=45,
+        kind=kind.DISCOVERY,
+        mode=mode.PHONE,
+    )
+
+    assert "hold the discovery call" not in dash(client)[0]
+
+
+def test_a_meeting_marked_held_shows_at_once(client, aahpm):
+    from mentorship.meetings import meeting_mark_held
+
+    mentorship, _, meeting_schedule, kind, mode = _discovery_then_checkin(aahpm)
+    with time_machine.travel(timezone.now() - timezone.timedelta(days=3)):
+        meeting = meeting_schedule(
+            mentorship=mentorship,
+            by=aahpm["mentee"],
+            starts_at=timezone.now() + timezone.timedelta(days=2, hours=12),
+            duration_minutes=45,
+            kind=kind.DISCOVERY,
+            mode=mode.PHONE,
+        )
+    client.force_login(aahpm["mentee"])
+    assert "AAHPM: hold the discovery call" in dash(client)[0]
+
+    meeting_mark_held(meeting=meeting, by=aahpm["mentor"])
+
+    assert "hold the discovery call" not in dash(client)[0]
+
+
+def test_a_deleted_meeting_shows_at_once(client, aahpm):
+    mentorship, meeting_log, _, kind, mode = _discovery_then_checkin(aahpm)
+    with time_machine.travel(timezone.now() + timezone.timedelta(days=3)):
+        for days_ago, meeting_kind in ((2, kind.DISCOVERY), (1, kind.CHECKIN)):
+            meeting = meeting_log(
+                mentorship=mentorship,
+                by=aahpm["mentee"],
+                starts_at=timezone.now() - timezone.timedelta(days=days_ago),
+                duration_minutes=45,
+                kind=meeting_kind,
+                mode=mode.PHONE,
+            )
+            if meeting_kind == kind.DISCOVERY:
+                discovery = meeting
+        client.force_login(aahpm["mentee"])
+        assert "hold the discovery call" not in dash(client)[0]
+
+        discovery.delete()  # as the admin's delete does: the newest change is the check-in's
+
+        assert "AAHPM: hold the discovery call" in dash(client)[0]
+
+
+def test_a_signed_agreement_shows_at_once(client):
+    from mentorship import agreements
+
+    from .test_agreements import terms
+
+    cohort = cohort_of("wtap")
+    mentorship = pair(cohort, mentor_in(cohort), mentee_in(cohort))
+    agreement = agreements.agreement_save(mentorship=mentorship, by=mentorship.mentee, terms=terms())
+    client.force_login(mentorship.mentee)
+    assert "sign the mentoring agreement" in dash(client)[0]
+
+    for person in (mentorship.mentor, mentorship.mentee):
+        agreement.refresh_from_db()
+        agreements.agreement_sign(agreement=agreement, by=person, typed_name=agreements.expected_signature(person))
+
+    assert "sign the mentoring agreement" not in dash(client)[0]
+
+
+def test_a_decided_enrolment_shows_at_once(client, aahpm):
+    from programs.models import Enrollment, EnrollmentState
+    from programs.services import enrollment_approve
+
+    from .pairing import enrol
+
+    enrol(cohort_of("hhs"), "mentee", aahpm["mentor"], state=EnrollmentState.APPLIED)
+    applied = Enrollment.objects.get(user=aahpm["mentor"], state=EnrollmentState.APPLIED)
+    client.force_login(aahpm["mentor"])
+    assert "Applied" in dash(client)[0]
+
+    enrollment_approve(enrollment=applied)
+
+    assert "Applied" not in dash(client)[0]
+
+
+def test_an_enrolment_inserted_in_bulk_shows_at_once(client, aahpm):
+    from programs.models import Enrollment, EnrollmentState, Role
+
+    hhs = cohort_of("hhs")
+    client.force_login(aahpm["mentor"])
+    assert str(hhs) not in dash(client)[0]
+
+    Enrollment.objects.bulk_create(
+        [Enrollment(user=aahpm["mentor"], cohort=hhs, role=Role.MENTOR, state=EnrollmentState.APPROVED)]
+    )
+
+    assert str(hhs) in dash(client)[0]
+
+
+def test_an_ended_pair_shows_at_once_on_both_dashboards(client, aahpm):
+    from django.test import Client
+
+    mentorship = pair(aahpm["cohort"], aahpm["mentor"], aahpm["mentee"])
+    coordinator = coordinator_of(aahpm["cohort"].program)  # before the first visit: a new person moves the profiles
+    mentee_client = Client()
+    mentee_client.force_login(aahpm["mentee"])
+    client.force_login(aahpm["mentor"])
+    assert ">Active<" in dash(client)[0] and ">Active<" in dash(mentee_client)[0]
+
+    services.mentorship_end(mentorship=mentorship, by=coordinator, reason="Moved away.")
+
+    assert ">Active<" not in dash(client)[0]
+    assert ">Active<" not in dash(mentee_client)[0]
+
+
+def test_a_pair_inserted_in_bulk_shows_at_once(client, aahpm):
+    from mentorship.models import Mentorship, MentorshipOrigin
+
+    client.force_login(aahpm["mentee"])
+    assert "Mentored by Rita Mentor" not in dash(client)[0]
+
+    Mentorship.objects.bulk_create(
+        [
+            Mentorship(
+                program=aahpm["cohort"].program,
+                cohort=aahpm["cohort"],
+                mentor=aahpm["mentor"],
+                mentee=aahpm["mentee"],
+                mentor_slot=1,
+                mentee_slot=1,
+                origin=MentorshipOrigin.COORDINATOR,
+                started_on=timezone.localdate(),
+            )
+        ]
+    )
+
+    assert "Mentored by Rita Mentor" in dash(client)[0]
+
+
+def test_a_declined_invitation_replaced_by_a_new_one_shows_at_once(client, aahpm):
+    from .pairing import invite
+
+    first = invite(aahpm["cohort"], aahpm["mentee"], aahpm["mentor"])
+    una = mentor_in(aahpm["cohort"], UserFactory(first_name="Una", last_name="Other"))
+    client.force_login(aahpm["mentee"])
+    assert "Declined" not in dash(client)[0]
+
+    services.invitation_decline(invitation=first, by=aahpm["mentor"], reason="Full this year.")
+    invite(aahpm["cohort"], aahpm["mentee"], una)  # still one pending: only the newest id moved
+
+    body = dash(client)[0]
+    assert "Declined" in body and "To Una Other" in body
+
+
+def test_a_renamed_program_and_cohort_show_at_once(client, aahpm):
+    program, cohort = aahpm["cohort"].program, aahpm["cohort"]
+    pair(cohort, aahpm["mentor"], aahpm["mentee"])
+    client.force_login(aahpm["mentee"])
+    dash(client)
+
+    cohort.name = "Spring intake"
+    cohort.save()
+    assert "Spring intake" in dash(client)[0]
+    program.short_name = "AAHPM-MM"
+    program.save()
+    assert "AAHPM-MM ·" in dash(client)[0]
+
+
+def test_a_partners_new_name_shows_at_once(client, aahpm):
+    pair(aahpm["cohort"], aahpm["mentor"], aahpm["mentee"])
+    client.force_login(aahpm["mentee"])
+    assert "Mentored by Rita Mentor" in dash(client)[0]
+
+    services.profile_update(
+        profile=aahpm["mentor"].profile,
+        user_fields={"first_name": "Rita", "last_name": "Moreno"},
+        fields={},
+        supervisor=None,
+        skills_offered=[],
+        development_needs=[],
+    )
+
+    assert "Mentored by Rita Moreno" in dash(client)[0]
+
+
+def test_a_new_day_builds_the_dashboard_again(client, aahpm):
+    pair(aahpm["cohort"], aahpm["mentor"], aahpm["mentee"])
+    client.force_login(aahpm["mentee"])
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        dash(client)
+        assert not built(dash(client)[1])
+        traveller.shift(timezone.timedelta(days=1))
+        assert built(dash(client)[1])
+
+
+def test_nobody_is_served_another_persons_dashboard(client, aahpm):
+    pair(aahpm["cohort"], aahpm["mentor"], aahpm["mentee"])
+    client.force_login(aahpm["mentor"])
+    assert "Mentoring Sam Ray" in dash(client)[0]
+
+    client.force_login(aahpm["mentee"])
+    body, queries = dash(client)
+    assert built(queries) and "Mentoring Sam Ray" not in body and "Mentored by Rita Mentor" in body
