@@ -477,7 +477,7 @@ def main() -> int:
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/mentoring_load")
     parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/5")
     parser.add_argument("--broker-url", default="redis://127.0.0.1:6379/4")
-    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: bin/run-prod's 2 × cores + 1)")
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: bin/run-prod's cores + 1)")
     parser.add_argument("--program", default="hhs")
     parser.add_argument("--users", type=int, default=8, help="mentees (and dashboard users) per scenario")
     parser.add_argument("--connections", type=int, default=16)
