@@ -71,7 +71,23 @@ def cached_content(request, *, name: str, render: Callable[[], str], fingerprint
 
         fingerprint = pool_fingerprint()
     key = content_key(name=name, user_id=request.user.pk, path=request.get_full_path(), fingerprint=fingerprint)
-    return mark_safe(get_or_set(key, render, seconds))
+    built = []
+
+    def build() -> str | None:
+        built.append(render())
+        return _keepable(name, built[0])
+
+    kept = get_or_set(key, build, seconds)
+    return mark_safe(kept if kept is not None else built[0])
+
+
+def _keepable(name: str, html: str) -> str | None:
+    """None (so nothing is kept, and the page renders afresh) if the content holds a
+    CSRF token: a form added to a cached template must never freeze its token."""
+    if "csrfmiddlewaretoken" in html:
+        logger.error("%s content holds a CSRF token; it is not cached. Move the form out of the cached part.", name)
+        return None
+    return html
 
 
 @functools.cache
@@ -137,6 +153,8 @@ def get_or_set(key: str, compute: Callable[[], object], seconds: int):
         return compute()
     if value is None:
         value = compute()
+        if value is None:
+            return None
         try:
             cache.set(key, value, seconds)
         except Exception:

@@ -486,3 +486,21 @@ def test_nobody_is_served_another_persons_dashboard(client, aahpm):
     client.force_login(aahpm["mentee"])
     body, queries = dash(client)
     assert built(queries) and "Mentoring Sam Ray" not in body and "Mentored by Rita Mentor" in body
+
+
+def test_content_holding_a_csrf_token_is_never_kept(rf, hhs):
+    from django.middleware.csrf import get_token
+
+    request = rf.get(URL)
+    request.user = hhs["mentee"]
+    renders = []
+
+    def render():
+        renders.append(1)
+        return f'<form><input name="csrfmiddlewaretoken" value="{get_token(request)}"></form>'
+
+    first = page_cache.cached_content(request, name="form", render=render)
+    second = page_cache.cached_content(request, name="form", render=render)
+
+    assert "csrfmiddlewaretoken" in first and "csrfmiddlewaretoken" in second
+    assert len(renders) == 2  # rendered each time, never served from the cache
