@@ -39,7 +39,7 @@ NO_AGREEMENT = "There are no terms to sign yet: write the agreement first."
 ALREADY_SIGNED = "You already signed this agreement on {date}."
 NAME_MISMATCH = "Type your full name as it appears on your profile ({name}) to sign."
 MUST_CONFIRM = "Tick the box to confirm you agree to these terms."
-LENGTHS = "The maximum meeting length must be at least the minimum."
+LENGTHS = "Meeting lengths run from 1 to 1,440 minutes, and the maximum must be at least the minimum."
 NOT_SIGNED = "You have not signed this agreement."
 TERM_REQUIRED = "Fill in every term of the agreement: {field} is empty."
 
@@ -178,7 +178,7 @@ def agreement_save(*, mentorship: Mentorship, by: User, terms: dict) -> Agreemen
                 label = Agreement._meta.get_field(name).verbose_name
                 raise RuleViolation(TERM_REQUIRED.format(field=label), code="empty")
         setattr(agreement, name, value)
-    if agreement.max_meeting_minutes < agreement.min_meeting_minutes:
+    if not 1 <= agreement.min_meeting_minutes <= agreement.max_meeting_minutes <= 24 * 60:
         raise RuleViolation(LENGTHS, code="lengths")
     agreement.updated_by = by
     agreement.full_clean()

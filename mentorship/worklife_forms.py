@@ -1,8 +1,10 @@
 """Forms for meetings, goals and agreements: fields only, the rules live in the services."""
 
 from django import forms
+from django.forms.models import model_to_dict
 from django.utils import timezone
 
+from .agreements import TERM_FIELDS
 from .models import Agreement, GoalStatus, MeetingKind, MeetingMode
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -126,39 +128,26 @@ class GoalForm(forms.Form):
     progress_notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class AgreementForm(forms.ModelForm):
-    class Meta:
-        model = Agreement
-        fields = [
-            "duration_and_evaluation",
-            "meeting_frequency",
-            "min_meeting_minutes",
-            "max_meeting_minutes",
-            "contact_between_meetings",
-            "mentor_role",
-            "mentee_role",
-            "feedback",
-            "no_fault_termination",
-        ]
-        widgets = {
-            "duration_and_evaluation": forms.Textarea(attrs={"rows": 3}),
-            "contact_between_meetings": forms.Textarea(attrs={"rows": 2}),
-            "mentor_role": forms.Textarea(attrs={"rows": 3}),
-            "mentee_role": forms.Textarea(attrs={"rows": 3}),
-            "feedback": forms.Textarea(attrs={"rows": 3}),
-            "no_fault_termination": forms.Textarea(attrs={"rows": 3}),
-        }
+AGREEMENT_WIDGETS = {
+    "duration_and_evaluation": forms.Textarea(attrs={"rows": 3}),
+    "contact_between_meetings": forms.Textarea(attrs={"rows": 2}),
+    "mentor_role": forms.Textarea(attrs={"rows": 3}),
+    "mentee_role": forms.Textarea(attrs={"rows": 3}),
+    "feedback": forms.Textarea(attrs={"rows": 3}),
+    "no_fault_termination": forms.Textarea(attrs={"rows": 3}),
+}
 
-    def clean(self):
-        cleaned = super().clean()
-        low, high = cleaned.get("min_meeting_minutes"), cleaned.get("max_meeting_minutes")
-        if low and high and high < low:
-            self.add_error("max_meeting_minutes", "The maximum must be at least the minimum.")
-        return cleaned
 
-    def validate_constraints(self, exclude=None):
-        # The service checks the lengths and saves; the form only reads input.
-        return None
+class AgreementForm(forms.Form):
+    """The terms as typed, with the model's fields; `agreement_save` checks them
+    (every term filled in, sane lengths) and saves. A plain form, so the model's
+    constraints are judged once, by the service, with its messages."""
+
+    def __init__(self, *args, agreement: Agreement | None = None, **kwargs):
+        if agreement is not None:
+            kwargs.setdefault("initial", model_to_dict(agreement, fields=TERM_FIELDS))
+        super().__init__(*args, **kwargs)
+        self.fields = forms.fields_for_model(Agreement, fields=TERM_FIELDS, widgets=AGREEMENT_WIDGETS)
 
 
 class SignForm(forms.Form):

@@ -411,7 +411,7 @@ def _agreement_page(request, mentorship, *, form=None, sign_form=None, status=20
     role = mentorship.role_of(request.user)
     editable = mentorship.is_active and (agreement is None or not agreement.is_signed_by_anyone)
     if form is None and editable:
-        form = AgreementForm(instance=agreement) if agreement else AgreementForm(
+        form = AgreementForm(agreement=agreement) if agreement else AgreementForm(
             initial=agreements.agreement_defaults(mentorship=mentorship)
         )
     return render(

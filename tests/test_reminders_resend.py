@@ -86,5 +86,6 @@ def test_notification_emails_lost_with_their_message_are_sent_once():
 
 def test_beat_runs_the_sweeper_every_half_hour():
     entry = settings.CELERY_BEAT_SCHEDULE["reminders-resend-stale"]
+    app.loader.import_default_modules()  # as a worker does at start: the autodiscovered task modules
     assert entry["task"] in app.tasks
     assert entry["schedule"].minute == {10, 40}

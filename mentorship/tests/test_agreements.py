@@ -191,6 +191,21 @@ def test_the_pair_drafts_and_signs_through_the_pages(client, wtap):
     assert 'action="/mentorships/%d/agreement/sign/"' % wtap.pk not in page
 
 
+@pytest.mark.parametrize("low, high", [(60, 30), (0, 30), (30, 2000)])
+def test_the_edit_page_shows_the_services_length_rule_and_keeps_what_was_typed(client, wtap, low, high):
+    client.force_login(wtap.mentor)
+    response = client.post(
+        reverse("worklife:agreement_edit", kwargs={"pk": wtap.pk}),
+        terms(min_meeting_minutes=low, max_meeting_minutes=high, feedback="Kept as typed"),
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert agreements.LENGTHS in page
+    assert "Kept as typed" in page
+    assert not Agreement.objects.exists()
+
+
 def test_the_printable_view_has_every_term_and_both_signatures(client, wtap):
     agreement = agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms())
     agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee")
