@@ -9,7 +9,6 @@ say "faults". Redis keys carry the prefix "mentoring-faults:" (settings.py).
 
 from __future__ import annotations
 
-import datetime
 import http.client
 import os
 import secrets
@@ -208,50 +207,10 @@ def reset_people() -> None:
 
 
 def quiet_pairs(count: int, *, slug: str = "aahpm") -> list:
-    """`count` active mentorships of a monthly program, started 60 days ago, never met:
-    each partner is due a check-in reminder. Bulk inserts, a second or two per thousand."""
-    from django.contrib.auth.hashers import make_password
-    from django.utils import timezone
+    """`count` active mentorships, never met: each partner is due a check-in reminder."""
+    from mentorship.management.commands.reminders_benchmark import quiet_pairs_create
 
-    from mentorship.models import Mentorship, MentorshipOrigin, MentorshipState, User
-    from programs.models import Cohort, Program
-
-    program = Program.objects.get(slug=slug)
-    today = timezone.localdate()
-    cohort, _ = Cohort.objects.get_or_create(
-        program=program,
-        name="Fault scripts",
-        defaults={"starts_on": today - datetime.timedelta(days=400), "ends_on": today + datetime.timedelta(days=400)},
-    )
-    password = make_password(None)
-    mentees = User.objects.bulk_create(
-        [User(email=f"mentee-{n}@{DOMAIN}", password=password, first_name="Mentee", last_name=str(n)) for n in range(count)],
-        batch_size=2000,
-    )
-    mentors = User.objects.bulk_create(
-        [
-            User(email=f"mentor-{n}@{DOMAIN}", password=password, first_name="Mentor", last_name=str(n))
-            for n in range((count + 1) // 2)
-        ],
-        batch_size=2000,
-    )
-    return Mentorship.objects.bulk_create(
-        [
-            Mentorship(
-                program=program,
-                cohort=cohort,
-                mentor=mentors[n // 2],
-                mentee=mentee,
-                mentor_slot=n % 2 + 1,
-                mentee_slot=1,
-                state=MentorshipState.ACTIVE,
-                origin=MentorshipOrigin.COORDINATOR,
-                started_on=today - datetime.timedelta(days=60),
-            )
-            for n, mentee in enumerate(mentees)
-        ],
-        batch_size=2000,
-    )
+    return quiet_pairs_create(count, domain=DOMAIN, cohort_name="Fault scripts", slug=slug)
 
 
 def session_for(user) -> str:

@@ -93,46 +93,55 @@ class Command(BaseCommand):
         have = Mentorship.objects.filter(mentee__email__endswith=f"@{DOMAIN}", state=MentorshipState.ACTIVE).count()
         if have >= count:
             return 0
-        program = Program.objects.get(slug="aahpm")  # monthly check-ins
-        today = timezone.localdate()
-        cohort, _ = Cohort.objects.get_or_create(
-            program=program,
-            name="Reminders benchmark",
-            defaults={"starts_on": today - datetime.timedelta(days=400), "ends_on": today + datetime.timedelta(days=400)},
-        )
-        missing = count - have
-        password = make_password(None)
-        start = User.objects.filter(email__endswith=f"@{DOMAIN}").count()
-        mentees = User.objects.bulk_create(
-            [User(email=f"mentee-{start + n}@{DOMAIN}", password=password) for n in range(missing)], batch_size=5000
-        )
-        mentors_needed = (missing + 1) // 2  # two mentees each: AAHPM's cap
-        mentors = User.objects.bulk_create(
-            [User(email=f"mentor-{start + n}@{DOMAIN}", password=password) for n in range(mentors_needed)],
-            batch_size=5000,
-        )
-        if mentees[0].pk is None:
-            mentees = list(User.objects.filter(email__startswith="mentee-", email__endswith=f"@{DOMAIN}").order_by("-pk")[:missing])
-            mentors = list(User.objects.filter(email__startswith="mentor-", email__endswith=f"@{DOMAIN}").order_by("-pk")[:mentors_needed])
-        started_on = today - datetime.timedelta(days=60)  # quiet since: a monthly check-in is overdue
-        Mentorship.objects.bulk_create(
-            [
-                Mentorship(
-                    program=program,
-                    cohort=cohort,
-                    mentor=mentors[n // 2],
-                    mentee=mentee,
-                    mentor_slot=n % 2 + 1,
-                    mentee_slot=1,
-                    state=MentorshipState.ACTIVE,
-                    origin=MentorshipOrigin.COORDINATOR,
-                    started_on=started_on,
-                )
-                for n, mentee in enumerate(mentees)
-            ],
-            batch_size=5000,
-        )
-        return missing
+        start = User.objects.filter(email__startswith="mentee-", email__endswith=f"@{DOMAIN}").count()
+        quiet_pairs_create(count - have, domain=DOMAIN, cohort_name="Reminders benchmark", start=start)
+        return count - have
+
+
+def quiet_pairs_create(count: int, *, domain: str, cohort_name: str, slug: str = "aahpm", start: int = 0) -> list:
+    """`count` active mentorships of a monthly program (AAHPM by default), started
+    60 days ago and never met, so each partner is due a check-in reminder: new
+    people mentee-N@domain and mentor-N@domain (two mentees each, AAHPM's cap),
+    inserted in bulk. The reminders benchmark and the fault scripts use it."""
+    program = Program.objects.get(slug=slug)
+    today = timezone.localdate()
+    cohort, _ = Cohort.objects.get_or_create(
+        program=program,
+        name=cohort_name,
+        defaults={"starts_on": today - datetime.timedelta(days=400), "ends_on": today + datetime.timedelta(days=400)},
+    )
+    password = make_password(None)
+    mentees = User.objects.bulk_create(
+        [
+            User(email=f"mentee-{start + n}@{domain}", password=password, first_name="Mentee", last_name=str(start + n))
+            for n in range(count)
+        ],
+        batch_size=5000,
+    )
+    mentors = User.objects.bulk_create(
+        [
+            User(email=f"mentor-{start + n}@{domain}", password=password, first_name="Mentor", last_name=str(start + n))
+            for n in range((count + 1) // 2)
+        ],
+        batch_size=5000,
+    )
+    return Mentorship.objects.bulk_create(
+        [
+            Mentorship(
+                program=program,
+                cohort=cohort,
+                mentor=mentors[n // 2],
+                mentee=mentee,
+                mentor_slot=n % 2 + 1,
+                mentee_slot=1,
+                state=MentorshipState.ACTIVE,
+                origin=MentorshipOrigin.COORDINATOR,
+                started_on=today - datetime.timedelta(days=60),  # quiet since: a monthly check-in is overdue
+            )
+            for n, mentee in enumerate(mentees)
+        ],
+        batch_size=5000,
+    )
 
 
 def _rss_mb() -> float:
