@@ -68,12 +68,6 @@ def unsubscribe_user_id(token: str) -> int | None:
         return None
 
 
-def _period_of(deadline: datetime.date, months: int | None) -> str:
-    # One reminder per cadence deadline: a pair is nudged once for each
-    # contact that falls due, however often the planner runs.
-    return deadline.isoformat()
-
-
 def plan_checkins(*, today: datetime.date):
     """Yield check-in reminders for active mentorships, batch by batch."""
     from django.db.models import Exists, OuterRef
@@ -162,7 +156,7 @@ def _checkin_messages(m, c, today, names: dict[int, str]):
             lines.append(f"You have met this month's {c.minimum} minutes. Well done.")
     url = url_template("mentorship:mentorship").format(pk=m.pk)
     body = "\n\n".join(lines)
-    period = _period_of(c.contact_deadline, c.cadence.months)
+    period = c.contact_deadline.isoformat()  # one nudge per contact that falls due, however often the planner runs
     for person_id, partner_id in ((m.mentor_id, m.mentee_id), (m.mentee_id, m.mentor_id)):
         yield Planned(
             user_id=person_id,

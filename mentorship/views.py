@@ -13,6 +13,7 @@ from programs.models import Program
 from programs.selectors import enrollments_for_user, program_get
 
 from . import page_cache, selectors, services
+from .compliance import annotate_health
 from .forms import (
     DeclineForm,
     DirectoryFilterForm,
@@ -48,7 +49,7 @@ def _dashboard_content(request) -> str:
     services.profile_ensure(user=request.user)
     lists = selectors.invitations_for_user(user=request.user)
     mentorships = list(selectors.mentorships_for_user(user=request.user))
-    _annotate_health(mentorships)
+    annotate_health(mentorships)  # compliance labels: meetings, contact hours, milestones
     received_pending = list(lists["received"].filter(state=InvitationState.PENDING)[:50])
     context = {
         "enrollments": enrollments_for_user(user=request.user),
@@ -58,15 +59,6 @@ def _dashboard_content(request) -> str:
         "due": selectors.due_items(user=request.user, mentorships=mentorships, pending_received=received_pending),
     }
     return render_to_string("mentorship/_dashboard_content.html", context, request=request)
-
-
-def _annotate_health(mentorships):
-    """Compliance (meetings, contact hours, milestones) labels each active mentorship."""
-    try:
-        from .compliance import annotate_health
-    except ImportError:
-        return
-    annotate_health(mentorships)
 
 
 @login_required
