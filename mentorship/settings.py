@@ -230,6 +230,9 @@ CELERY_BEAT_SCHEDULE = {
 CACHES = {
     "default": env.cache("CACHE_URL", default="locmemcache://")
 }
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # The same backend, reusing one Redis client instead of building one per call.
+    CACHES["default"]["BACKEND"] = "mentorship.cache.RedisCache"
 # The mentor directory's content is kept this long per person and address while
 # the data under it is unchanged (mentorship/page_cache.py); 0 turns it off.
 PAGE_CONTENT_CACHE_SECONDS = env.int("PAGE_CONTENT_CACHE_SECONDS", default=60)
