@@ -225,6 +225,8 @@ CELERY_BEAT_SCHEDULE = {
     # feedback), then reminders to non-responders after 7 and 14 days. Both claim each send.
     "surveys-dispatch-due": {"task": "surveys.tasks.survey_dispatch_due_task", "schedule": crontab(hour=7, minute=15)},
     "surveys-reminders": {"task": "surveys.tasks.survey_reminders_send_task", "schedule": crontab(hour=7, minute=45)},
+    # Daily: expired sessions (sign-ins older than two weeks) are deleted from the database.
+    "sessions-clear-expired": {"task": "mentorship.tasks.sessions_clear_expired_task", "schedule": crontab(hour=3, minute=30)},
 }
 
 CACHES = {
@@ -233,6 +235,11 @@ CACHES = {
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # The same backend, reusing one Redis client instead of building one per call.
     CACHES["default"]["BACKEND"] = "mentorship.cache.RedisCache"
+    # Sessions: read from Redis, kept in the database (mentorship/sessions.py).
+    # Only with a cache every process shares: a per-process one would keep a
+    # session that another worker deleted at sign-out.
+    # https://docs.djangoproject.com/en/5.2/topics/http/sessions/#using-cached-sessions
+    SESSION_ENGINE = "mentorship.sessions"
 # The mentor directory's content is kept this long per person and address while
 # the data under it is unchanged (mentorship/page_cache.py); 0 turns it off.
 PAGE_CONTENT_CACHE_SECONDS = env.int("PAGE_CONTENT_CACHE_SECONDS", default=60)

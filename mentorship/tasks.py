@@ -53,3 +53,13 @@ def reminders_resend_stale_task() -> dict:
     from .reminders import reminders_resend_stale
 
     return reminders_resend_stale()
+
+
+@shared_task
+def sessions_clear_expired_task() -> None:
+    """Beat, daily: delete expired sessions. Django keeps every session row until
+    `clearsessions` runs; a cached copy expires from Redis by itself."""
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    Session.objects.filter(expire_date__lt=timezone.now()).delete()
