@@ -87,3 +87,41 @@ def test_a_person_loaded_otherwise_still_gets_their_roles():
     roles = roles_for_user(user=type(user).objects.get(pk=user.pk))
 
     assert dict(roles) == {"mentor": True, "mentee": False, "coordinator": False}
+
+
+def test_each_person_gets_the_links_of_their_own_roles_and_section(client):
+    from django.test import Client
+
+    mentee = enrol(cohort_of("hhs"), Role.MENTEE)
+    mentor = enrol(cohort_of("wtap"), Role.MENTOR)
+    coordinator = UserFactory(is_staff=True)
+    client.force_login(mentee)
+    other = Client()
+    other.force_login(mentor)
+    staff = Client()
+    staff.force_login(coordinator)
+
+    for _ in range(2):  # the second round is served from the kept links
+        mentee_nav, _ = nav(client)
+        mentor_nav, _ = nav(other)
+        staff_nav, _ = nav(staff)
+        assert f'href="{FIND}"' in mentee_nav and f'href="{FIND}"' not in mentor_nav
+        assert f'href="{INVITATIONS}"' in mentor_nav and f'href="{INVITATIONS}"' not in staff_nav
+        assert 'href="/admin/"' in staff_nav and 'href="/admin/"' not in mentee_nav
+        assert mentee.email in mentee_nav and mentor.email in mentor_nav and mentee.email not in mentor_nav
+
+
+@pytest.mark.parametrize(
+    "url, active",
+    [(reverse("dashboard"), "Dashboard"), (PROGRAMS, "Programs"), (reverse("events:list"), "Events"),
+     (reverse("mentorship:profile"), "Profile"), (reverse("mentorship:notifications"), None)],
+)
+def test_the_link_of_the_section_the_page_is_in_is_marked(client, url, active):
+    import re
+
+    client.force_login(enrol(cohort_of("hhs"), Role.MENTEE))
+
+    html = client.get(url).content.decode()
+
+    marked = re.findall(r'class="nav-link active" aria-current="page" href="[^"]*">([^<]+)<', html)
+    assert marked == ([active] if active else [])
