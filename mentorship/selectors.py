@@ -1,7 +1,9 @@
 """Reads of the core domain; the *_get_for_user helpers fetch and authorise at once."""
 
 import dataclasses
+import functools
 
+from django.db import connection
 from django.db.models import (
     Count,
     ExpressionWrapper,
@@ -18,7 +20,7 @@ from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin,
 from django.http import Http404
 from django.utils import timezone
 
-from programs.models import Enrollment, EnrollmentState, Program, Role
+from programs.models import Cohort, Enrollment, EnrollmentState, Program, Role
 from programs.selectors import coordinated_program_ids
 
 from .models import Invitation, JobHistoryEntry, Mentorship, MentorshipState, Profile, User
@@ -73,21 +75,41 @@ class DirectoryFilters:
     free_only: bool = False
 
 
-def approved_mentee_enrollment(*, user, program: Program) -> Enrollment | None:
+def directory_access(*, user, slug: str) -> Program:
+    """The active program whose mentors the person may browse: its approved
+    mentees and its coordinators; 404 for anyone else. The program carries
+    `mentee_enrollment_id`, the person's approved mentee enrolment in its most
+    recent cohort (None for a coordinator who is not a mentee there).
+
+    One SQL statement for the program and the enrolment: the directory and the
+    mentor pages ask this on every request, and compiling the two ORM queries
+    it replaces cost more than running them."""
+    rows = list(Program.objects.raw(_directory_access_sql(), [user.pk, slug, True]))
+    if not rows:
+        raise Http404("No such program.")
+    program = rows[0]
+    if program.mentee_enrollment_id is None and program.pk not in coordinated_program_ids(user=user):
+        raise Http404("You are not a mentee in this program.")
+    return program
+
+
+@functools.cache
+def _directory_access_sql() -> str:
+    quote = connection.ops.quote_name
+    program, cohort, enrollment = (quote(model._meta.db_table) for model in (Program, Cohort, Enrollment))
     return (
-        Enrollment.objects.filter(user=user, cohort__program=program, role=Role.MENTEE, state=EnrollmentState.APPROVED)
-        .select_related("cohort")
-        .order_by("-cohort__starts_on")
-        .first()
+        f"SELECT p.*, (SELECT e.id FROM {enrollment} e JOIN {cohort} c ON c.id = e.cohort_id "
+        f"WHERE e.user_id = %s AND c.program_id = p.id AND e.role = '{Role.MENTEE.value}' "
+        f"AND e.state = '{EnrollmentState.APPROVED.value}' ORDER BY c.starts_on DESC, e.id DESC LIMIT 1) "
+        f"AS mentee_enrollment_id FROM {program} p WHERE p.slug = %s AND p.is_active = %s"
     )
 
 
-def directory_access(*, user, program: Program) -> Enrollment | None:
-    """Approved mentees of the program and its coordinators may browse its mentors."""
-    enrollment = approved_mentee_enrollment(user=user, program=program)
-    if enrollment is None and program.pk not in coordinated_program_ids(user=user):
-        raise Http404("You are not a mentee in this program.")
-    return enrollment
+def directory_enrollment(*, program: Program) -> Enrollment | None:
+    """The enrolment `directory_access` found, with its cohort."""
+    if program.mentee_enrollment_id is None:
+        return None
+    return Enrollment.objects.select_related("cohort").get(pk=program.mentee_enrollment_id)
 
 
 def mentor_pool(*, program: Program) -> QuerySet[User]:

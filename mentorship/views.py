@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from programs.errors import FAILED, RuleViolation, submit
 from programs.models import Program
-from programs.selectors import enrollments_for_user, program_get
+from programs.selectors import enrollments_for_user
 
 from . import page_cache, selectors, services
 from .compliance import annotate_health
@@ -133,15 +133,13 @@ def directory_index(request):
 
 @login_required
 def directory(request, slug):
-    program = program_get(slug=slug)
-    enrollment = selectors.directory_access(user=request.user, program=program)
-    content = page_cache.cached_content(
-        request, name="directory", render=lambda: _directory_content(request, program, enrollment)
-    )
+    program = selectors.directory_access(user=request.user, slug=slug)
+    content = page_cache.cached_content(request, name="directory", render=lambda: _directory_content(request, program))
     return render(request, "mentorship/directory.html", {"program": program, "content": content})
 
 
-def _directory_content(request, program, enrollment) -> str:
+def _directory_content(request, program) -> str:
+    enrollment = selectors.directory_enrollment(program=program)
     units = selectors.mentor_units(program=program)
     data = request.GET.copy()
     if "level" not in data and enrollment and enrollment.platform_preference:
@@ -182,7 +180,6 @@ def _directory_content(request, program, enrollment) -> str:
             "page": page,
             "query": query.urlencode(),
             "location_unknown": location_unknown,
-            "enrollment": enrollment,
             "suggestions": _suggestions(request, program, enrollment),
             "shortlists": _shortlists(request, program, enrollment),
         },
@@ -210,16 +207,16 @@ def _shortlists(request, program, enrollment):
 
 
 def _mentor_page(request, program, mentor, invite_form=None, status=200):
-    enrollment = selectors.approved_mentee_enrollment(user=request.user, program=program)
+    is_mentee = program.mentee_enrollment_id is not None  # directory_access: False for a coordinator
     free_places = max(program.max_mentees_per_mentor - mentor.active_count, 0)
     blocker = None
-    if enrollment and program.allows_self_selection:
+    if is_mentee and program.allows_self_selection:
         try:
             services.pair_check(program=program, mentor=mentor, mentee=request.user)
         except RuleViolation as error:
             blocker = error.message
     pending = (
-        enrollment
+        is_mentee
         and mentor.invitations_received.filter(mentee=request.user, state=InvitationState.PENDING).first()
     )
     profile = selectors.profile_with_details(user=mentor)
@@ -231,10 +228,10 @@ def _mentor_page(request, program, mentor, invite_form=None, status=200):
             "person": mentor,
             "profile": profile,
             "free_places": free_places,
-            "can_invite": bool(enrollment) and program.allows_self_selection and not blocker and not pending,
+            "can_invite": is_mentee and program.allows_self_selection and not blocker and not pending,
             "blocker": blocker,
             "pending": pending,
-            "enrollment": enrollment,
+            "is_mentee": is_mentee,
             "form": invite_form or InvitationForm(),
         },
         status=status,
@@ -243,8 +240,7 @@ def _mentor_page(request, program, mentor, invite_form=None, status=200):
 
 @login_required
 def mentor_detail(request, slug, pk):
-    program = program_get(slug=slug)
-    selectors.directory_access(user=request.user, program=program)
+    program = selectors.directory_access(user=request.user, slug=slug)
     mentor = selectors.mentor_get_for_program(program=program, pk=pk)
     return _mentor_page(request, program, mentor)
 
@@ -252,8 +248,7 @@ def mentor_detail(request, slug, pk):
 @login_required
 @require_POST
 def invite(request, slug, pk):
-    program = program_get(slug=slug)
-    selectors.directory_access(user=request.user, program=program)
+    program = selectors.directory_access(user=request.user, slug=slug)
     mentor = selectors.mentor_get_for_program(program=program, pk=pk)
     form = InvitationForm(request.POST)
     source = request.POST.get("source")

@@ -148,6 +148,61 @@ def test_hhs_platform_preference_is_the_default_level_filter(client, hhs):
     assert names(client.get(url, {"level": ""})) == ALL  # “any career level”, chosen explicitly
 
 
+def test_the_newest_cohorts_enrolment_sets_the_default_level(client, hhs):
+    """A mentee in two cohorts of the program: the most recent cohort's
+    enrolment is theirs (directory_access's ORDER BY), whichever was made first."""
+    newer = CohortFactory(program=hhs["cohort"].program, starts_on=timezone.localdate() - datetime.timedelta(days=5))
+    viewer = mentee_in(newer, platform_preference=Platform.PEER_TO_PEER)
+    mentee_in(hhs["cohort"], viewer, platform_preference=Platform.SENIOR_TO_JUNIOR)
+    place(viewer, "Bethesda, MD", career_level=CareerLevel.MID)
+    client.force_login(viewer)
+
+    assert names(client.get(reverse("mentorship:directory", args=["hhs"]))) == ["Grace Hopper"]
+
+
+@pytest.mark.parametrize(
+    "who, expected",
+    [
+        ("mentee", "own enrolment"),
+        ("coordinator", None),
+        ("withdrawn mentee", 404),
+        ("mentee of another program", 404),
+        ("mentor", 404),
+        ("mentee of an inactive program", 404),
+    ],
+)
+def test_directory_access_in_one_query(hhs, who, expected):
+    from django.http import Http404
+
+    from mentorship.selectors import directory_access
+    from programs.models import EnrollmentState, Program
+
+    from .pairing import coordinator_of
+
+    program = hhs["cohort"].program
+    if who == "coordinator":
+        person = coordinator_of(program)
+    elif who == "mentor":
+        person = mentor_in(hhs["cohort"])
+    elif who == "mentee of another program":
+        person = mentee_in(cohort_of("aahpm"))
+    else:
+        person = mentee_in(hhs["cohort"], state=EnrollmentState.WITHDRAWN if who == "withdrawn mentee" else EnrollmentState.APPROVED)
+    if who == "mentee of an inactive program":
+        Program.objects.filter(pk=program.pk).update(is_active=False)
+
+    with CaptureQueriesContext(connection) as queries:
+        if expected == 404:
+            with pytest.raises(Http404):
+                directory_access(user=person, slug="hhs")
+            return
+        found = directory_access(user=person, slug="hhs")
+
+    own = person.enrollments.get(cohort=hhs["cohort"]).pk if expected else None
+    assert (found.pk, found.mentee_enrollment_id) == (program.pk, own)
+    assert len(queries) == (2 if who == "coordinator" else 1)  # + the coordinator's programs
+
+
 def test_the_mentee_does_not_see_themselves(client, hhs):
     person = hhs["mentors"]["ada"]
     mentee_in(hhs["cohort"], person)  # HHS: mentor and mentee at once
