@@ -202,7 +202,9 @@ def mentor_directory(*, program: Program, viewer, filters: DirectoryFilters, vie
 def mentor_get_for_program(*, program: Program, pk: int) -> User:
     qs = with_active_count(mentor_pool(program=program), program).select_related("profile")
     try:
-        return qs.prefetch_related("profile__skills_offered", "profile__job_history").get(pk=pk)
+        return qs.prefetch_related(
+            "profile__skills_offered", "profile__development_needs", "profile__job_history"
+        ).get(pk=pk)
     except User.DoesNotExist:
         raise Http404("No such mentor in this program.")
 

@@ -219,7 +219,7 @@ def _mentor_page(request, program, mentor, invite_form=None, status=200):
         is_mentee
         and mentor.invitations_received.filter(mentee=request.user, state=InvitationState.PENDING).first()
     )
-    profile = selectors.profile_with_details(user=mentor)
+    profile = getattr(mentor, "profile", None)  # with its skills and history (mentor_get_for_program)
     return render(
         request,
         "mentorship/mentor_detail.html",
