@@ -52,6 +52,25 @@ def test_program_list_shows_the_five_and_marks_mine(client, aahpm_mentee):
     assert body.count("You take part") == 1
 
 
+def test_program_list_takes_the_same_queries_for_more_programs_and_enrolments(client, aahpm_mentee):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from programs.tests.factories import ProgramFactory
+
+    counts = []
+    for _ in range(2):
+        client.get(reverse("programs:list"))  # warm the session
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("programs:list"))
+        counts.append(len(queries))
+        for _ in range(6):  # six more programs, each with an enrolment of the viewer's
+            EnrollmentFactory(user=aahpm_mentee.user, cohort=CohortFactory(program=ProgramFactory()), role=Role.MENTEE)
+
+    assert response.content.decode().count("You take part") == 7
+    assert counts[0] == counts[1]
+
+
 def test_mentee_reads_the_aahpm_rules(client, aahpm_mentee, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         response = client.get(reverse("programs:detail", args=["aahpm"]))
