@@ -26,6 +26,9 @@ the content is cached: the layout around it (the navigation, messages, the
 sign-out form and its CSRF token) is rendered on every request, and the view
 checks access before it asks for the content.
 
+`kept()` does the same for a value rather than a page: the coordinators' unit
+and location filter choices, per programs in scope, under the data fingerprint.
+
 If the cache cannot be reached, the content is rendered as if nothing were
 cached: a Redis outage makes pages slower, not broken.
 """
@@ -79,6 +82,16 @@ def cached_content(request, *, name: str, render: Callable[[], str], fingerprint
 
     kept = get_or_set(key, build, seconds)
     return mark_safe(kept if kept is not None else built[0])
+
+
+def kept(name: str, fingerprint: tuple, compute: Callable[[], object]):
+    """`compute()`, kept under `name` while `fingerprint` (what it is computed
+    from) is unchanged, for PAGE_CONTENT_CACHE_SECONDS at most (0: not kept)."""
+    seconds = _seconds()
+    if seconds <= 0:
+        return compute()
+    digest = hashlib.blake2b(repr(fingerprint).encode(), digest_size=16).hexdigest()
+    return get_or_set(f"{name}:{digest}", compute, seconds)
 
 
 def _keepable(name: str, html: str) -> str | None:
