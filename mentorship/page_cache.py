@@ -38,6 +38,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import random
 from collections.abc import Callable
 
 from django.conf import settings
@@ -158,7 +159,12 @@ def person_fingerprint(user_id: int) -> tuple:
 
 def get_or_set(key: str, compute: Callable[[], object], seconds: int):
     """`cache.get_or_set`, except that when the shared cache cannot be reached the
-    value is computed (and a warning logged) instead of the request failing."""
+    value is computed (and a warning logged) instead of the request failing.
+
+    A value is kept for between three quarters of `seconds` and `seconds`, at
+    random: values built together (everyone's directory after a change, the
+    first requests after a start) then expire apart instead of being rebuilt
+    all in the same instant, which stalled every worker at once under load."""
     try:
         value = cache.get(key)
     except Exception:  # redis.ConnectionError, TimeoutError…: whatever the backend raises
@@ -169,7 +175,7 @@ def get_or_set(key: str, compute: Callable[[], object], seconds: int):
         if value is None:
             return None
         try:
-            cache.set(key, value, seconds)
+            cache.set(key, value, max(1, round(seconds * random.uniform(0.75, 1.0))))
         except Exception:
             logger.warning("shared cache unreachable; %s not kept", key, exc_info=True)
     return value

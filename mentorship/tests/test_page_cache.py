@@ -504,3 +504,17 @@ def test_content_holding_a_csrf_token_is_never_kept(rf, hhs):
 
     assert "csrfmiddlewaretoken" in first and "csrfmiddlewaretoken" in second
     assert len(renders) == 2  # rendered each time, never served from the cache
+
+
+def test_values_kept_together_expire_apart_within_the_cache_time():
+    """Everyone's content built in the same instant must not all be rebuilt in
+    the same later instant (a stall of every worker at once under load)."""
+    timeouts = []
+    with mock.patch.object(page_cache.cache, "get", return_value=None), mock.patch.object(
+        page_cache.cache, "set", side_effect=lambda key, value, timeout: timeouts.append(timeout)
+    ):
+        for n in range(40):
+            page_cache.get_or_set(f"content:test:{n}", lambda: "html", 60)
+
+    assert all(45 <= t <= 60 for t in timeouts)
+    assert len(set(timeouts)) > 5
