@@ -447,13 +447,30 @@ def check_pages(base: str, plan: dict) -> None:
         print(f"   {name:18} {path:70} HTTP {status}{'' if ok else '  <-- unexpected'}")
 
 
+def host_probe_ms() -> float:
+    """CPU time of a fixed piece of Python, the best of three, taken between
+    scenarios while the stack is idle. It is the same work every time, so it
+    shows how fast the (shared, virtual) machine runs at that moment: on the
+    2-core machine of the README it took 250-450 ms for the same code within
+    a minute. A slow probe explains a slow run that the code does not."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        total = 0
+        for i in range(1_000_000):
+            total += i * i % 7
+        best = min(best, (time.process_time() - started) * 1000)
+    return best
+
+
 def fmt_row(name: str, r: dict) -> str:
     cpu = ""
     if "cpu_app_ms_per_request" in r:
         cpu = f" {r['cpu_app_ms_per_request']:6.1f} {r['cpu_db_ms_per_request']:6.1f}"
+    probe = f" {r['probe_ms']:6.0f}" if "probe_ms" in r else ""
     return (
         f"{name:18} {r['rps']:8.1f} {r['p50_us'] / 1000:8.1f} {r['p95_us'] / 1000:8.1f} {r['p99_us'] / 1000:8.1f} "
-        f"{r['errors']:7d}{cpu}   {r['load_before'][0]:5.2f} → {r['load_after'][0]:5.2f}"
+        f"{r['errors']:7d}{cpu}{probe}   {r['load_before'][0]:5.2f} → {r['load_after'][0]:5.2f}"
     )
 
 
@@ -553,19 +570,22 @@ def main() -> int:
         cpu = ServerCpu(os.getpgid(proc.pid) if proc else None, args.database_url)
         print(
             f"{'scenario':18} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7} {'app':>6} {'db':>6}"
-            "   load avg (1 min)"
+            f" {'probe':>6}   load avg (1 min)"
         )
         for name, reqs in plan.items():
+            probe = host_probe_ms()
             if args.warmup:
                 run_wrk(args.base, reqs, connections=args.connections, threads=args.threads, duration=args.warmup)
             r = run_wrk(args.base, reqs, connections=args.connections, threads=args.threads, duration=args.duration, cpu=cpu)
+            r["probe_ms"] = probe
             results[name] = r
             v = verdict(name, r)
             print(fmt_row(name, r) + (f"   {v}" if v else "") + (f"   codes {r['codes']}" if r["errors"] else ""), flush=True)
         print(
             f"targets (directory, suggestions, dashboard): p99 ≤ {TARGETS['p99_ms']:.0f} ms, ≥ {TARGETS['rps']:.0f} requests/s, "
-            "no errors. app/db: CPU ms per request used by the gunicorn workers / the PostgreSQL backends "
-            "(independent of contention). Load average is the machine's (shared), before → after each run."
+            "no errors. app/db: CPU ms per request used by the gunicorn workers / the PostgreSQL backends. "
+            "probe: CPU ms of a fixed piece of Python just before the scenario (how fast the machine runs then; "
+            "app and db rise with it). Load average is the machine's (shared), before → after each run."
         )
         if args.json:
             record = {
