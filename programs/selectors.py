@@ -78,6 +78,11 @@ def program_list_for_user(*, user) -> QuerySet[Program]:
     return Program.objects.filter(is_active=True).order_by("name")
 
 
+def enrolled_program_ids(*, user) -> set[int]:
+    """The programs the person has an enrolment in (any state), by one look-up."""
+    return set(Enrollment.objects.filter(user=user).values_list("cohort__program_id", flat=True))
+
+
 def program_get(*, slug: str) -> Program:
     try:
         return Program.objects.get(slug=slug, is_active=True)

@@ -14,7 +14,7 @@ from .models import Enrollment, EnrollmentState, Role
 @login_required
 def program_list(request):
     programs = selectors.program_list_for_user(user=request.user)
-    mine = set(Enrollment.objects.filter(user=request.user).values_list("cohort__program_id", flat=True))
+    mine = selectors.enrolled_program_ids(user=request.user)
     return render(request, "programs/program_list.html", {"programs": programs, "mine": mine})
 
 
