@@ -451,6 +451,22 @@ def test_mentor_page_queries_do_not_grow_with_skills_or_history(client):
     assert counts[1] == counts[2]
 
 
+def test_mentor_page_reads_the_profile_and_its_lists_once(client):
+    cohort = cohort_of("aahpm")
+    mentor = mentor_in(cohort)
+    profile(mentor).skills_offered.set([SkillFactory(name="Goals of care")])
+    profile(mentor).development_needs.set([SkillFactory(name="Public speaking")])
+    profile(mentor).job_history.create(title="Palliative care physician", start_year=2010)
+    client.force_login(mentee_in(cohort))
+
+    with CaptureQueriesContext(connection) as captured:
+        body = client.get(reverse("mentorship:mentor", args=["aahpm", mentor.pk])).content.decode()
+
+    assert "Goals of care" in body and "Public speaking" in body and "Palliative care physician" in body
+    for table in ("mentorship_profile_skills_offered", "mentorship_profile_development_needs", "mentorship_jobhistoryentry"):
+        assert sum(table in q["sql"] for q in captured.captured_queries) == 1, table
+
+
 def _participant_with(rows: int):
     """A mentor with `rows` mentees and `rows` invitations received, who also
     sent `rows` invitations as a mentee in another program."""
