@@ -56,8 +56,12 @@ def _seconds() -> int:
     return int(getattr(settings, "PAGE_CONTENT_CACHE_SECONDS", DEFAULT_SECONDS))
 
 
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
 def content_key(*, name: str, user_id: int, path: str, fingerprint: tuple) -> str:
-    digest = hashlib.blake2b(f"{path}\x00{fingerprint!r}".encode(), digest_size=16).hexdigest()
+    digest = _digest(f"{path}\x00{fingerprint!r}")
     return f"content:{name}:{user_id}:{digest}"
 
 
@@ -81,8 +85,8 @@ def cached_content(request, *, name: str, render: Callable[[], str], fingerprint
         built.append(render())
         return _keepable(name, built[0])
 
-    kept = get_or_set(key, build, seconds)
-    return mark_safe(kept if kept is not None else built[0])
+    html = get_or_set(key, build, seconds)
+    return mark_safe(html if html is not None else built[0])
 
 
 def kept(name: str, fingerprint: tuple, compute: Callable[[], object]):
@@ -91,8 +95,7 @@ def kept(name: str, fingerprint: tuple, compute: Callable[[], object]):
     seconds = _seconds()
     if seconds <= 0:
         return compute()
-    digest = hashlib.blake2b(repr(fingerprint).encode(), digest_size=16).hexdigest()
-    return get_or_set(f"{name}:{digest}", compute, seconds)
+    return get_or_set(f"{name}:{_digest(repr(fingerprint))}", compute, seconds)
 
 
 def _keepable(name: str, html: str) -> str | None:
