@@ -451,8 +451,8 @@ def host_probe_ms() -> float:
     """CPU time of a fixed piece of Python, the best of three, taken between
     scenarios while the stack is idle. It is the same work every time, so it
     shows how fast the (shared, virtual) machine runs at that moment: on the
-    2-core machine of the README it took 250-450 ms for the same code within
-    a minute. A slow probe explains a slow run that the code does not."""
+    2-core machine of the README it took 45 ms at best and 66-79 ms in a slow
+    period. A slow probe explains a slow run that the code does not."""
     best = float("inf")
     for _ in range(3):
         started = time.process_time()
