@@ -30,7 +30,7 @@ def _test_settings(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    from mentorship.celery import app
+    from mentorship.config.celery import app
 
     app.conf.task_always_eager = True
     _reopen_celery_pools(app)

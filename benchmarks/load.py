@@ -64,7 +64,7 @@ def setup_in_django(program_slug: str, n_users: int) -> dict:
     import django
 
     sys.path.insert(0, os.getcwd())  # the source tree under test (see --source)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.config.settings")
     django.setup()
     from allauth.account.models import EmailAddress
     from django.db.models import Count, Q
@@ -245,7 +245,7 @@ def gunicorn_pids(pgid: int | None) -> list[int]:
                 cmd = f.read()
         except OSError:
             continue
-        if b"gunicorn" in cmd and b"mentorship.wsgi" in cmd:
+        if b"gunicorn" in cmd and b"mentorship.config.wsgi" in cmd:
             pids.append(int(entry))
     return pids
 

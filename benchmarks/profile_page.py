@@ -29,7 +29,7 @@ def main() -> int:
     args = parser.parse_args()
 
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.config.settings")
     import django
 
     django.setup()

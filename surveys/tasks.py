@@ -1,4 +1,4 @@
-"""Thin Celery tasks for surveys; beat runs them daily (mentorship/settings.py).
+"""Thin Celery tasks for surveys; beat runs them daily (mentorship/config/settings.py).
 
 Each is safe to run twice or from two beats: the services claim every send
 before it goes out. The emails themselves are mentorship's notification task,

@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import require
-from mentorship.cache import RedisCache
+from mentorship.config.cache import RedisCache
 from tests.test_deploy import manage
 
 
@@ -38,7 +38,7 @@ def test_settings_use_it_for_a_redis_url(tmp_path):
     )
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "mentorship.cache.RedisCache"
+    assert result.stdout.strip().splitlines()[-1] == "mentorship.config.cache.RedisCache"
 
 
 @pytest.mark.celery_worker

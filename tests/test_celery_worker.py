@@ -73,7 +73,7 @@ def ensure_seeded() -> None:
 @pytest.fixture
 def celery_broker(monkeypatch):
     """The project's Celery app pointed at Redis under a key prefix of its own, not eager."""
-    from mentorship.celery import app
+    from mentorship.config.celery import app
 
     client = _redis_or_skip()
     prefix = f"test-{uuid.uuid4().hex[:12]}:"

@@ -19,7 +19,7 @@ def random_key(length: int = 50) -> str:
 
 def manage(tmp_path, *args, **env_overrides) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_"))}
-    env.update(VAR_DIR=str(tmp_path / "var"), DJANGO_SETTINGS_MODULE="mentorship.settings")
+    env.update(VAR_DIR=str(tmp_path / "var"), DJANGO_SETTINGS_MODULE="mentorship.config.settings")
     env.update({k: v for k, v in env_overrides.items() if v is not None})
     return subprocess.run(
         [sys.executable, "manage.py", *args],

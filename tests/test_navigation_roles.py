@@ -1,4 +1,4 @@
-"""The navigation's roles are read with the signed-in person (mentorship/backends.py):
+"""The navigation's roles are read with the signed-in person (mentorship/config/backends.py):
 no query of their own, and never stale."""
 
 from http import HTTPStatus

@@ -13,7 +13,7 @@ from django.core import mail
 from django.utils import timezone
 
 from mentorship import reminders
-from mentorship.celery import app
+from mentorship.config.celery import app
 from mentorship.models import Notification, ReminderDelivery
 from mentorship.tests.factories import UserFactory
 

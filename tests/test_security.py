@@ -935,7 +935,7 @@ def production_settings(tmp_path, *names: str, **env_overrides) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "CELERY_"))}
     env.update(
         VAR_DIR=str(tmp_path / "var"),
-        DJANGO_SETTINGS_MODULE="mentorship.settings",
+        DJANGO_SETTINGS_MODULE="mentorship.config.settings",
         DJANGO_PRODUCTION="true",
         DJANGO_SECRET_KEY="x" * 60,
         DJANGO_ALLOWED_HOSTS="example.org",

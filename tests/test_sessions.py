@@ -1,4 +1,4 @@
-"""Sessions read from the shared cache and kept in the database (mentorship/sessions.py)."""
+"""Sessions read from the shared cache and kept in the database (mentorship/config/sessions.py)."""
 
 from http import HTTPStatus
 from unittest import mock
@@ -20,7 +20,7 @@ DOWN = ConnectionError("redis is down")
 
 @pytest.fixture(autouse=True)
 def cached_sessions(settings):
-    settings.SESSION_ENGINE = "mentorship.sessions"
+    settings.SESSION_ENGINE = "mentorship.config.sessions"
 
 
 def session_queries(queries) -> list:
@@ -107,7 +107,7 @@ def test_signing_out_while_the_cache_is_unreachable_fails_rather_than_leave_a_co
 
 @pytest.mark.parametrize(
     "cache_url, engine",
-    [("redis://127.0.0.1:6379/1", "mentorship.sessions"), ("locmemcache://", "django.contrib.sessions.backends.db")],
+    [("redis://127.0.0.1:6379/1", "mentorship.config.sessions"), ("locmemcache://", "django.contrib.sessions.backends.db")],
     ids=["shared-cache", "per-process-cache"],
 )
 def test_settings_read_sessions_from_the_cache_only_when_every_process_shares_it(tmp_path, cache_url, engine):
@@ -125,7 +125,7 @@ def test_the_daily_sweep_deletes_expired_sessions_only(client):
     from django.contrib.sessions.models import Session
     from django.utils import timezone
 
-    from mentorship.celery import app
+    from mentorship.config.celery import app
     from mentorship.tasks import sessions_clear_expired_task
 
     from django.test import Client

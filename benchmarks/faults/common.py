@@ -148,7 +148,7 @@ def worker_argv(name: str, concurrency: int) -> list[str]:
 
 def gunicorn_argv(port: int, workers: int = 3) -> list[str]:
     return [
-        str(VENV / "gunicorn"), "mentorship.wsgi:application", "--bind", f"127.0.0.1:{port}",
+        str(VENV / "gunicorn"), "mentorship.config.wsgi:application", "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers), "--timeout", "30", "--graceful-timeout", "5", "--worker-tmp-dir", "/dev/shm",
         "--access-logfile", "-",
     ]

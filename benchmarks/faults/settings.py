@@ -13,8 +13,8 @@ it apart from anyone else's:
 
 import os
 
-from mentorship.settings import *  # noqa: F401,F403
-from mentorship.settings import CELERY_BROKER_URL, VAR_DIR
+from mentorship.config.settings import *  # noqa: F401,F403
+from mentorship.config.settings import CELERY_BROKER_URL, VAR_DIR
 
 EMAIL_BACKEND = "benchmarks.faults.mail.CountingBackend"
 FAULTS_MAIL_LOG = os.environ.get("FAULTS_MAIL_LOG", str(VAR_DIR / "faults-mail.log"))

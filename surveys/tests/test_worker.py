@@ -93,7 +93,7 @@ def _reset_connections(app) -> None:
 @pytest.fixture
 def worker(redis_url, tmp_path, settings):
     """A worker process on the test database, and this process's Celery pointed at the same Redis."""
-    from mentorship.celery import app
+    from mentorship.config.celery import app
 
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from programs import admin_scope
 
-from . import views
+from mentorship import views
 
 # The admin signs in through allauth, so its rate limits and verification apply.
 admin.autodiscover()
@@ -35,4 +35,4 @@ urlpatterns = [
 # development: /people/<id>/photo/ serves a photo to those allowed to see it.
 
 # A friendly page, never a traceback; 503 with Retry-After while the database is unreachable.
-handler500 = "mentorship.error_views.server_error"
+handler500 = "mentorship.config.error_views.server_error"

@@ -1,6 +1,6 @@
 """The pages a person sees when the server fails: never a traceback.
 
-`server_error` is the project's handler500 (mentorship/urls.py). Django calls
+`server_error` is the project's handler500 (mentorship/config/urls.py). Django calls
 it for any exception a view or middleware did not handle, inside the `except`
 block, so the exception is at hand: when the database cannot be reached (it
 restarts, a failover, too many connections) the answer is 503 with

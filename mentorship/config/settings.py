@@ -15,7 +15,7 @@ import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parents[2]
 
 env = environ.Env()
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
@@ -75,8 +75,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-ROOT_URLCONF = "mentorship.urls"
-WSGI_APPLICATION = "mentorship.wsgi.application"
+ROOT_URLCONF = "mentorship.config.urls"
+WSGI_APPLICATION = "mentorship.config.wsgi.application"
 
 TEMPLATES = [
     {
@@ -88,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "mentorship.context_processors.navigation",
+                "mentorship.config.context_processors.navigation",
             ],
         },
     },
@@ -116,10 +116,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "mentorship.User"
 # Django's and allauth's backends, loading each request's person with their roles
-# (mentorship/backends.py).
+# (mentorship/config/backends.py).
 AUTHENTICATION_BACKENDS = [
-    "mentorship.backends.ModelBackend",
-    "mentorship.backends.AuthenticationBackend",
+    "mentorship.config.backends.ModelBackend",
+    "mentorship.config.backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -146,7 +146,7 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
-ACCOUNT_ADAPTER = "mentorship.adapters.AccountAdapter"
+ACCOUNT_ADAPTER = "mentorship.config.adapters.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring] "
 # Behind a proxy, allauth's rate limits key on the client address it forwards.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
@@ -236,12 +236,12 @@ CACHES = {
 }
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
     # The same backend, reusing one Redis client instead of building one per call.
-    CACHES["default"]["BACKEND"] = "mentorship.cache.RedisCache"
-    # Sessions: read from Redis, kept in the database (mentorship/sessions.py).
+    CACHES["default"]["BACKEND"] = "mentorship.config.cache.RedisCache"
+    # Sessions: read from Redis, kept in the database (mentorship/config/sessions.py).
     # Only with a cache every process shares: a per-process one would keep a
     # session that another worker deleted at sign-out.
     # https://docs.djangoproject.com/en/5.2/topics/http/sessions/#using-cached-sessions
-    SESSION_ENGINE = "mentorship.sessions"
+    SESSION_ENGINE = "mentorship.config.sessions"
 # The mentor directory's content is kept this long per person and address while
 # the data under it is unchanged (mentorship/page_cache.py); 0 turns it off.
 PAGE_CONTENT_CACHE_SECONDS = env.int("PAGE_CONTENT_CACHE_SECONDS", default=60)

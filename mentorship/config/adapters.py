@@ -7,7 +7,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:
-            from .services import profile_ensure
+            from mentorship.services import profile_ensure
 
             profile_ensure(user=user)
         return user

@@ -2,7 +2,7 @@ import os
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mentorship.config.settings")
 
 app = Celery("mentorship")
 # Every CELERY_* setting in settings.py configures the app.
