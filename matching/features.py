@@ -264,7 +264,7 @@ def pool_fingerprint() -> tuple:
     inserts write no audit row), the latest profile change and the newest
     skill. It is global, not per program: a change anywhere rebuilds each pool
     once, which is cheap next to scoring against a stale one. The directory's
-    cached content (mentorship.page_cache) is keyed by it too."""
+    cached content (mentorship.web.pages) is keyed by it too."""
     from django.db import connection
 
     with connection.cursor() as cursor:

@@ -27,7 +27,7 @@ def invitations_expire_task() -> dict:
 @shared_task
 def reminders_plan_task() -> dict:
     """Beat, hourly: plan, claim and queue the reminders due now."""
-    from .reminders import reminders_plan
+    from .services.reminders import reminders_plan
 
     counts = reminders_plan()
     counts.pop("preview", None)
@@ -41,7 +41,7 @@ def reminders_plan_task() -> dict:
     retry_kwargs={"max_retries": 8},
 )
 def reminders_send_task(self, delivery_ids: list[int]) -> int:
-    from .reminders import reminders_send
+    from .services.reminders import reminders_send
 
     return reminders_send(delivery_ids=delivery_ids)
 
@@ -50,7 +50,7 @@ def reminders_send_task(self, delivery_ids: list[int]) -> int:
 def reminders_resend_stale_task() -> dict:
     """Beat, every 30 minutes: queue again claimed reminders and notification
     emails whose message was lost (a broker restarted without persistence)."""
-    from .reminders import reminders_resend_stale
+    from .services.reminders import reminders_resend_stale
 
     return reminders_resend_stale()
 

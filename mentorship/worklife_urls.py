@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import worklife_views as views
+from mentorship import views
 
 app_name = "worklife"
 

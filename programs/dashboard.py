@@ -2,7 +2,7 @@
 
 Counted over current cohorts (not yet ended), as the Enrollment admin's
 "cohort running: current" filter lists them, so each figure equals the rows
-its link shows. The mentorship figures are added by mentorship/dashboard.py:
+its link shows. The mentorship figures are added by mentorship/reports/dashboard.py:
 programs knows nothing of pairs.
 """
 

@@ -202,7 +202,7 @@ def event_get_for_user(*, user, pk: int) -> Event:
 def events_due_for_reminder(*, now: datetime.datetime) -> list[tuple[Event, list[int]]]:
     """Events starting within the next 24 hours, each with the ids of whom to remind.
 
-    For the reminders planner (mentorship/reminders.py), which claims each send
+    For the reminders planner (mentorship/services/reminders.py), which claims each send
     by its own unique key (say, the event id and the user), so asking twice in
     the same window is harmless here.
 

@@ -141,7 +141,7 @@ class SurveyAdmin(ProgramScopedAdmin):
 
     def export_view(self, request, object_id):
         survey = self._survey(request, object_id)
-        from mentorship.exports import csv_response, dated
+        from mentorship.reports.exports import csv_response, dated
 
         name = dated(f"{slugify(survey.program.short_name)}-{slugify(survey.title)}")
         return csv_response(selectors.survey_export_rows(survey=survey), name)

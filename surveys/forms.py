@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .models import Question, QuestionKind, RATING_VALUES
+from .models import RATING_VALUES, Question, QuestionKind
 from .services import NOT_A_CHOICE, REQUIRED, TEXT_LIMIT
 
 ACTION_SAVE = "save"

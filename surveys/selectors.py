@@ -16,10 +16,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from mentorship.compliance import FORMULA_TRIGGERS as FORMULA_STARTS  # noqa: F401 (tests name it)
-from mentorship.compliance import csv_cell
+from mentorship.reports.exports import FORMULA_TRIGGERS as FORMULA_STARTS  # noqa: F401 (tests name it)
+from mentorship.reports.exports import csv_cell
 
-from .models import TOKEN_SALT, Answer, Question, QuestionKind, RATING_VALUES, RecipientRole, Survey, SurveyInvitation
+from .models import RATING_VALUES, TOKEN_SALT, Answer, Question, QuestionKind, RecipientRole, Survey, SurveyInvitation
 
 NOT_YOURS = "This survey link belongs to someone else. Sign out to use a link you were sent."
 # An anonymous survey's aggregates are shown from this many answers on: with

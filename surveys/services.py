@@ -27,11 +27,11 @@ from programs.models import ProgramCoordinator
 from programs.rules import add_months
 
 from .models import (
+    RATING_VALUES,
     REPEATING_KINDS,
     Answer,
     Question,
     QuestionKind,
-    RATING_VALUES,
     RecipientRole,
     Survey,
     SurveyInvitation,

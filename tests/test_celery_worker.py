@@ -241,8 +241,8 @@ def test_queued_reminders_lost_with_redis_are_sent_by_the_stale_sweeper(celery_b
     import redis
     from celery.contrib.testing.worker import start_worker
 
-    from mentorship import reminders
     from mentorship.models import ReminderDelivery
+    from mentorship.services import reminders
     from mentorship.tasks import reminders_resend_stale_task
 
     ensure_seeded()

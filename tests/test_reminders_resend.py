@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from mentorship import reminders
+from mentorship import services
 from mentorship.config.celery import app
 from mentorship.models import Notification, ReminderDelivery
 from mentorship.tests.factories import UserFactory
@@ -40,8 +40,8 @@ def test_a_claimed_reminder_lost_with_its_message_is_sent_once():
     person = UserFactory()
     lost = claimed(person, age=45 * MINUTES)
 
-    assert reminders.reminders_resend_stale() == {"reminders": 1, "notifications": 0}
-    assert reminders.reminders_resend_stale() == {"reminders": 0, "notifications": 0}
+    assert services.reminders.reminders_resend_stale() == {"reminders": 1, "notifications": 0}
+    assert services.reminders.reminders_resend_stale() == {"reminders": 0, "notifications": 0}
 
     lost.refresh_from_db()
     assert lost.sent_at is not None
@@ -56,7 +56,7 @@ def test_only_rows_claimed_between_half_an_hour_and_six_hours_ago_are_queued_aga
     claimed(person, age=60 * MINUTES, key="skipped", skipped=True)  # the person chose fewer emails
     due = claimed(person, age=60 * MINUTES, key="due")
 
-    assert reminders.reminders_resend_stale()["reminders"] == 1
+    assert services.reminders.reminders_resend_stale()["reminders"] == 1
     assert [m.subject for m in mail.outbox] == [f"[Mentoring] {due.subject}"]
 
 
@@ -65,8 +65,8 @@ def test_a_row_queued_twice_is_still_sent_once():
     person = UserFactory()
     row = claimed(person, age=45 * MINUTES)
 
-    reminders.reminders_resend_stale()
-    assert reminders.reminders_send(delivery_ids=[row.pk]) == 0  # the original message, arriving late
+    services.reminders.reminders_resend_stale()
+    assert services.reminders.reminders_send(delivery_ids=[row.pk]) == 0  # the original message, arriving late
     assert len(mail.outbox) == 1
 
 
@@ -76,8 +76,8 @@ def test_notification_emails_lost_with_their_message_are_sent_once():
     notification(person, age=5 * MINUTES)  # just created; its task is on its way
     notification(person, age=45 * MINUTES, emailed_at=timezone.now())
 
-    assert reminders.reminders_resend_stale() == {"reminders": 0, "notifications": 1}
-    reminders.reminders_resend_stale()
+    assert services.reminders.reminders_resend_stale() == {"reminders": 0, "notifications": 1}
+    services.reminders.reminders_resend_stale()
 
     lost.refresh_from_db()
     assert lost.emailed_at is not None

@@ -36,7 +36,7 @@ from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 from django.utils.http import int_to_base36
 
-from mentorship import agreements, goals, services
+from mentorship import selectors, services
 from mentorship.models import (
     Agreement,
     CalendarFeedToken,
@@ -51,7 +51,7 @@ from mentorship.models import (
     Profile,
     User,
 )
-from mentorship.reminders import unsubscribe_token
+from mentorship.services.reminders import unsubscribe_token
 from mentorship.tests.factories import PASSWORD, UserFactory
 from mentorship.tests.pairing import cohort_of, coordinator_of, mentee_in, mentor_in, pair
 from programs.models import Cohort, Enrollment, Event, EventAttendance, EventKind, Program
@@ -135,14 +135,14 @@ class World:
             uid=services.new_meeting_uid(),
             created_by=self.mentee,
         )
-        self.goal = goals.goal_create(
+        self.goal = services.goals.goal_create(
             mentorship=self.pair, by=self.mentee, title="CANARY-GOAL", progress_notes="CANARY-PROGRESS"
         )
-        goals.goals_share(mentorship=self.pair, by=self.mentee)
-        self.agreement = agreements.agreement_save(
+        services.goals.goals_share(mentorship=self.pair, by=self.mentee)
+        self.agreement = services.agreements.agreement_save(
             mentorship=self.pair,
             by=self.mentor,
-            terms={**agreements.agreement_defaults(mentorship=self.pair), "feedback": "CANARY-TERMS"},
+            terms={**selectors.agreements.agreement_defaults(mentorship=self.pair), "feedback": "CANARY-TERMS"},
         )
         self.event = Event.objects.create(
             program=self.program,
@@ -817,7 +817,8 @@ FUZZ_EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 
 @pytest.mark.parametrize("page", FUZZ_PAGES)
 def test_hostile_form_input_is_refused_cleanly_and_stores_nothing(world, page):
-    from hypothesis import HealthCheck, given, settings, strategies as st
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
 
     who, path = fuzz_pages(world)[page]
     if who == "own coordinator":

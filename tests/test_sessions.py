@@ -123,12 +123,11 @@ def test_the_daily_sweep_deletes_expired_sessions_only(client):
     import time_machine
     from django.conf import settings
     from django.contrib.sessions.models import Session
+    from django.test import Client
     from django.utils import timezone
 
     from mentorship.config.celery import app
     from mentorship.tasks import sessions_clear_expired_task
-
-    from django.test import Client
 
     with time_machine.travel(timezone.now() - timedelta(days=15)):
         Client().force_login(UserFactory())  # a sign-in two weeks old: expired

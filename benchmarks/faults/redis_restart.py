@@ -57,8 +57,8 @@ def run(persistence: str, args, procs: common.Processes, broker: str) -> bool:
     from django.db import connection
     from django.utils import timezone
 
-    from mentorship import reminders
     from mentorship.models import ReminderDelivery
+    from mentorship.services import reminders
     from mentorship.tasks import reminders_resend_stale_task
 
     print(f"\n=== Redis restarted, persistence: {persistence} ===", flush=True)

@@ -57,8 +57,8 @@ def children_of(pid: int) -> list[int]:
 def run(mode: str, args, procs: common.Processes) -> bool:
     from django.db import connection
 
-    from mentorship import reminders
     from mentorship.models import ReminderDelivery
+    from mentorship.services import reminders
 
     print(f"\n=== worker killed ({mode}) ===", flush=True)
     common.reset_people()

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from matching import services
 from matching.models import MatchProposal, MatchRun, ProposalState, Shortlist
-from mentorship.models import CareerLevel, Mentorship, MentorshipOrigin, MentorshipState, Notification, Skill
+from mentorship.models import Mentorship, MentorshipOrigin, MentorshipState, Notification, Skill
 from mentorship.tests.factories import UserFactory
 from programs.errors import RuleViolation
 from programs.models import EnrollmentState, Program, Role

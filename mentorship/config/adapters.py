@@ -1,3 +1,5 @@
+"""allauth's adapter: the one place allauth is customised."""
+
 from allauth.account.adapter import DefaultAccountAdapter
 
 
@@ -7,7 +9,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=commit)
         if commit:
-            from mentorship.services import profile_ensure
+            from ..services import profile_ensure
 
             profile_ensure(user=user)
         return user

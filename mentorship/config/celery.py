@@ -1,3 +1,5 @@
+"""The Celery app, loaded with Django (mentorship/__init__.py) so that tasks bind to it."""
+
 import os
 
 from celery import Celery

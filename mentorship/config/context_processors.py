@@ -1,3 +1,5 @@
+"""What every page's template is given: the person's roles, for the navigation."""
+
 def navigation(request):
     """What the navigation bar shows: the person's roles across programs."""
     user = getattr(request, "user", None)

@@ -243,7 +243,7 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     # https://docs.djangoproject.com/en/5.2/topics/http/sessions/#using-cached-sessions
     SESSION_ENGINE = "mentorship.config.sessions"
 # The mentor directory's content is kept this long per person and address while
-# the data under it is unchanged (mentorship/page_cache.py); 0 turns it off.
+# the data under it is unchanged (mentorship/web/pages.py); 0 turns it off.
 PAGE_CONTENT_CACHE_SECONDS = env.int("PAGE_CONTENT_CACHE_SECONDS", default=60)
 
 LOGGING = {

@@ -1,10 +1,11 @@
+"""The root URLs: the site, allauth, the admin, and each app's own URLs."""
+
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from programs import admin_scope
-
 from mentorship import views
+from programs import admin_scope
 
 # The admin signs in through allauth, so its rate limits and verification apply.
 admin.autodiscover()
@@ -27,7 +28,7 @@ urlpatterns = [
     path("programs/", include("programs.urls")),
     path("events/", include("programs.events_urls")),
     path("surveys/", include("surveys.urls")),
-    path("", include("mentorship.site_urls")),
+    path("", include("mentorship.urls")),
     path("", include("mentorship.worklife_urls")),
 ]
 

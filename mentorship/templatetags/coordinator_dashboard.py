@@ -8,7 +8,7 @@ from django import template
 
 from programs.admin_scope import is_program_staff
 
-from ..dashboard import program_dashboards as build
+from ..reports.dashboard import program_dashboards as build
 
 register = template.Library()
 

@@ -9,9 +9,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from mentorship import agreements
-from mentorship.agreements import TERM_FIELDS
+from mentorship import selectors, services
 from mentorship.models import Agreement, MeetingFrequency, MentorshipState, Notification
+from mentorship.services.agreements import TERM_FIELDS
 from mentorship.tests.factories import UserFactory
 from programs.errors import RuleViolation
 
@@ -62,7 +62,7 @@ def terms(**overrides):
 
 
 def test_the_first_draft_comes_from_the_programs_rules(wtap):
-    draft = agreements.agreement_defaults(mentorship=wtap)
+    draft = selectors.agreements.agreement_defaults(mentorship=wtap)
 
     assert set(draft) == set(TERM_FIELDS)
     assert draft["duration_and_evaluation"].startswith(
@@ -73,18 +73,18 @@ def test_the_first_draft_comes_from_the_programs_rules(wtap):
 
 def test_aahpm_drafts_the_duration_agreed_at_the_discovery_call():
     mentorship = pair_in("aahpm", D(2026, 3, 1))
-    draft = agreements.agreement_defaults(mentorship=mentorship)
+    draft = selectors.agreements.agreement_defaults(mentorship=mentorship)
     assert draft["duration_and_evaluation"] == (
         "The mentoring relationship will last for the duration we agree during our discovery call."
     )
     mentorship.agreed_duration_months, mentorship.planned_end_on = 6, D(2026, 9, 1)
-    draft = agreements.agreement_defaults(mentorship=mentorship)
+    draft = selectors.agreements.agreement_defaults(mentorship=mentorship)
     assert draft["duration_and_evaluation"] == "The mentoring relationship will last for 6 months, until 01 September 2026."
 
 
 def test_hhs_drafts_its_three_month_rule_into_termination():
     mentorship = pair_in("hhs", D(2026, 3, 1))
-    draft = agreements.agreement_defaults(mentorship=mentorship)
+    draft = selectors.agreements.agreement_defaults(mentorship=mentorship)
     assert draft["no_fault_termination"] == (
         "If the relationship is not working, either of us may end it after 3 months, once the OPDIV coordinator "
         "has given us guidance."
@@ -92,73 +92,73 @@ def test_hhs_drafts_its_three_month_rule_into_termination():
 
 
 def test_both_sign_with_typed_names_and_then_it_is_read_only(wtap):
-    agreement = agreements.agreement_save(mentorship=wtap, by=wtap.mentee, terms=terms())
+    agreement = services.agreements.agreement_save(mentorship=wtap, by=wtap.mentee, terms=terms())
 
-    agreement = agreements.agreement_sign(agreement=agreement, by=wtap.mentee, typed_name="  riley   OKAFOR ")
+    agreement = services.agreements.agreement_sign(agreement=agreement, by=wtap.mentee, typed_name="  riley   OKAFOR ")
     assert (agreement.mentee_signed_name, agreement.mentee_signed_at) == ("riley OKAFOR", NOW)
     assert not agreement.is_signed_by_both
     assert Notification.objects.filter(user=wtap.mentor, subject="Riley Okafor signed your mentoring agreement").exists()
 
-    agreement = agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee")
+    agreement = services.agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee")
     assert agreement.is_signed_by_both
     assert Notification.objects.filter(subject="Your mentoring agreement is signed").count() == 2
 
-    with refused(agreements.READ_ONLY):
-        agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms(feedback="Changed"))
-    with refused(agreements.READ_ONLY):
-        agreements.agreement_signature_withdraw(agreement=agreement, by=wtap.mentor)
-    with refused(agreements.ALREADY_SIGNED.format(date="06 April 2026")):
-        agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee")
+    with refused(services.agreements.READ_ONLY):
+        services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms(feedback="Changed"))
+    with refused(services.agreements.READ_ONLY):
+        services.agreements.agreement_signature_withdraw(agreement=agreement, by=wtap.mentor)
+    with refused(services.agreements.ALREADY_SIGNED.format(date="06 April 2026")):
+        services.agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee")
 
 
 def test_once_anyone_signed_the_terms_are_frozen_until_they_withdraw(wtap):
-    agreement = agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms())
-    agreements.agreement_sign(agreement=agreement, by=wtap.mentee, typed_name="Riley Okafor")
+    agreement = services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms())
+    services.agreements.agreement_sign(agreement=agreement, by=wtap.mentee, typed_name="Riley Okafor")
 
     with refused(
-        agreements.LOCKED_SIGNED.format(
+        services.agreements.LOCKED_SIGNED.format(
             who="Riley Okafor",
             date="06 April 2026",
-            hint=agreements.LOCKED_HINT_PARTNER.format(name="Riley Okafor"),
+            hint=services.agreements.LOCKED_HINT_PARTNER.format(name="Riley Okafor"),
         )
     ):
-        agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms(max_meeting_minutes=120))
-    with refused(agreements.LOCKED_SIGNED.format(who="You", date="06 April 2026", hint=agreements.LOCKED_HINT_SELF)):
-        agreements.agreement_save(mentorship=wtap, by=wtap.mentee, terms=terms(max_meeting_minutes=120))
-    with refused(agreements.NOT_SIGNED):
-        agreements.agreement_signature_withdraw(agreement=agreement, by=wtap.mentor)
+        services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms(max_meeting_minutes=120))
+    with refused(services.agreements.LOCKED_SIGNED.format(who="You", date="06 April 2026", hint=services.agreements.LOCKED_HINT_SELF)):
+        services.agreements.agreement_save(mentorship=wtap, by=wtap.mentee, terms=terms(max_meeting_minutes=120))
+    with refused(services.agreements.NOT_SIGNED):
+        services.agreements.agreement_signature_withdraw(agreement=agreement, by=wtap.mentor)
 
-    agreements.agreement_signature_withdraw(agreement=agreement, by=wtap.mentee)
-    agreement = agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms(max_meeting_minutes=120))
+    services.agreements.agreement_signature_withdraw(agreement=agreement, by=wtap.mentee)
+    agreement = services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms(max_meeting_minutes=120))
     assert (agreement.max_meeting_minutes, agreement.mentee_signed_at, agreement.mentee_signed_name) == (120, None, "")
 
 
 def test_a_signature_must_be_the_signers_own_name_and_confirmed(wtap):
-    agreement = agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms())
-    with refused(agreements.NAME_MISMATCH.format(name="Morgan Lee")):
-        agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Riley Okafor")
-    with refused(agreements.MUST_CONFIRM):
-        agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee", confirmed=False)
+    agreement = services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms())
+    with refused(services.agreements.NAME_MISMATCH.format(name="Morgan Lee")):
+        services.agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Riley Okafor")
+    with refused(services.agreements.MUST_CONFIRM):
+        services.agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee", confirmed=False)
 
 
 def test_terms_are_complete_and_lengths_consistent(wtap):
-    with refused(agreements.LENGTHS):
-        agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms(min_meeting_minutes=60, max_meeting_minutes=30))
-    with refused(agreements.TERM_REQUIRED.format(field="feedback")):
-        agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms(feedback="  "))
+    with refused(services.agreements.LENGTHS):
+        services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms(min_meeting_minutes=60, max_meeting_minutes=30))
+    with refused(services.agreements.TERM_REQUIRED.format(field="feedback")):
+        services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms(feedback="  "))
 
 
 def test_only_the_pair_writes_and_signs_and_only_while_active(wtap):
     outsider = coordinator_of(wtap.program)
-    with refused(agreements.ONLY_THE_PAIR):
-        agreements.agreement_save(mentorship=wtap, by=outsider, terms=terms())
-    agreement = agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms())
-    with refused(agreements.ONLY_THE_PAIR):
-        agreements.agreement_sign(agreement=agreement, by=outsider, typed_name=outsider.get_full_name())
+    with refused(services.agreements.ONLY_THE_PAIR):
+        services.agreements.agreement_save(mentorship=wtap, by=outsider, terms=terms())
+    agreement = services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms())
+    with refused(services.agreements.ONLY_THE_PAIR):
+        services.agreements.agreement_sign(agreement=agreement, by=outsider, typed_name=outsider.get_full_name())
     wtap.state, wtap.ended_on = MentorshipState.ENDED_EARLY, D(2026, 4, 1)
     wtap.save()
-    with refused(agreements.MENTORSHIP_ENDED):
-        agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee")
+    with refused(services.agreements.MENTORSHIP_ENDED):
+        services.agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee")
 
 
 def test_the_pair_drafts_and_signs_through_the_pages(client, wtap):
@@ -201,14 +201,14 @@ def test_the_edit_page_shows_the_services_length_rule_and_keeps_what_was_typed(c
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert agreements.LENGTHS in page
+    assert services.agreements.LENGTHS in page
     assert "Kept as typed" in page
     assert not Agreement.objects.exists()
 
 
 def test_the_printable_view_has_every_term_and_both_signatures(client, wtap):
-    agreement = agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms())
-    agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee")
+    agreement = services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms())
+    services.agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee")
     client.force_login(wtap.mentee)
 
     page = client.get(reverse("worklife:agreement_print", kwargs={"pk": wtap.pk})).content.decode()
@@ -231,17 +231,17 @@ def test_the_agreement_is_a_due_step_until_both_signed_where_required(client, sl
     assert (step in client.get(reverse("dashboard")).content.decode()) is due
     if not due:
         return
-    agreement = agreements.agreement_save(mentorship=mentorship, by=mentorship.mentor, terms=terms())
-    agreements.agreement_sign(agreement=agreement, by=mentorship.mentor, typed_name="Morgan Lee")
+    agreement = services.agreements.agreement_save(mentorship=mentorship, by=mentorship.mentor, terms=terms())
+    services.agreements.agreement_sign(agreement=agreement, by=mentorship.mentor, typed_name="Morgan Lee")
     page = client.get(reverse("dashboard")).content.decode()
     assert f"{mentorship.program.short_name}: sign the mentoring agreement" in page
-    agreements.agreement_sign(agreement=agreement, by=mentorship.mentee, typed_name="Riley Okafor")
+    services.agreements.agreement_sign(agreement=agreement, by=mentorship.mentee, typed_name="Riley Okafor")
     assert "mentoring agreement" not in client.get(reverse("dashboard")).content.decode()
 
 
 def test_coordinators_see_who_signed_never_the_terms(client, wtap):
-    agreement = agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms(mentee_role="SECRET-ROLE"))
-    agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee")
+    agreement = services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms(mentee_role="SECRET-ROLE"))
+    services.agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee")
     client.force_login(coordinator_of(wtap.program))
 
     listing = client.get(reverse("admin:mentorship_agreement_changelist")).content.decode()
@@ -256,8 +256,8 @@ def test_coordinators_see_who_signed_never_the_terms(client, wtap):
 
 
 def test_a_refusal_about_the_agreements_state_comes_back_as_a_message(client, wtap):
-    agreement = agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms())
-    agreements.agreement_sign(agreement=agreement, by=wtap.mentee, typed_name="Riley Okafor")
+    agreement = services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms())
+    services.agreements.agreement_sign(agreement=agreement, by=wtap.mentee, typed_name="Riley Okafor")
     client.force_login(wtap.mentor)
 
     response = client.post(reverse("worklife:agreement_edit", kwargs={"pk": wtap.pk}), terms(feedback="Sneaky"), follow=True)

@@ -8,7 +8,7 @@ import time_machine
 from django.urls import reverse
 from icalendar import Calendar
 
-from mentorship import calendar_feed, meetings
+from mentorship import services
 from mentorship.models import CalendarFeedToken, MeetingKind, MeetingPrivateNote, MeetingStatus
 
 from .worklife_helpers import at, met, pair_in
@@ -66,18 +66,18 @@ def test_a_meetings_ics_parses_back_with_summary_start_duration_and_uid(client, 
 
 def test_the_uid_is_stable_and_the_sequence_follows_reschedules_and_cancelling(mentorship):
     meeting = met(mentorship, at(2026, 4, 9, 15), status=MeetingStatus.SCHEDULED)
-    (first,) = events(calendar_feed.meeting_ics(meeting))
-    (again,) = events(calendar_feed.meeting_ics(meeting))
+    (first,) = events(services.calendars.meeting_ics(meeting))
+    (again,) = events(services.calendars.meeting_ics(meeting))
     assert str(first["uid"]) == str(again["uid"]) == meeting.uid
 
-    meeting = meetings.meeting_reschedule(meeting=meeting, by=mentorship.mentor, starts_at=at(2026, 4, 10, 15))
-    (moved,) = events(calendar_feed.meeting_ics(meeting))
+    meeting = services.meetings.meeting_reschedule(meeting=meeting, by=mentorship.mentor, starts_at=at(2026, 4, 10, 15))
+    (moved,) = events(services.calendars.meeting_ics(meeting))
     assert str(moved["uid"]) == meeting.uid
     assert moved.decoded("dtstart") == at(2026, 4, 10, 15)
     assert int(moved["sequence"]) == int(first["sequence"]) + 1
 
-    meeting = meetings.meeting_cancel(meeting=meeting, by=mentorship.mentee)
-    (cancelled,) = events(calendar_feed.meeting_ics(meeting))
+    meeting = services.meetings.meeting_cancel(meeting=meeting, by=mentorship.mentee)
+    (cancelled,) = events(services.calendars.meeting_ics(meeting))
     assert str(cancelled["status"]) == "CANCELLED"
     assert int(cancelled["sequence"]) == int(moved["sequence"]) + 1
 
@@ -88,7 +88,7 @@ def test_the_private_feed_lists_the_persons_meetings_and_nobody_elses(client, me
     other_pair = pair_in("aahpm", D(2026, 3, 1))
     theirs = met(other_pair, at(2026, 4, 9, 15), status=MeetingStatus.SCHEDULED)
     old = met(mentorship, at(2025, 1, 9, 15))  # more than a year back: out of the feed
-    token = calendar_feed.calendar_token_get(user=mentorship.mentee).token
+    token = services.calendars.calendar_token_get(user=mentorship.mentee).token
 
     response = client.get(reverse("worklife:calendar_feed", kwargs={"token": token}))  # no sign-in
 
@@ -102,12 +102,12 @@ def test_the_private_feed_lists_the_persons_meetings_and_nobody_elses(client, me
 
 @pytest.mark.parametrize("token", ["wrong", "A" * 43, "A" * 80])
 def test_a_feed_url_with_a_wrong_token_is_404(client, mentorship, token):
-    calendar_feed.calendar_token_get(user=mentorship.mentee)
+    services.calendars.calendar_token_get(user=mentorship.mentee)
     assert client.get(reverse("worklife:calendar_feed", kwargs={"token": token})).status_code == 404
 
 
 def test_resetting_the_token_retires_the_old_url(client, mentorship):
-    old = calendar_feed.calendar_token_get(user=mentorship.mentor).token
+    old = services.calendars.calendar_token_get(user=mentorship.mentor).token
     client.force_login(mentorship.mentor)
     client.post(reverse("worklife:calendar_reset"))
     new = CalendarFeedToken.objects.get(user=mentorship.mentor).token
@@ -119,7 +119,7 @@ def test_resetting_the_token_retires_the_old_url(client, mentorship):
 
 
 def test_an_inactive_persons_feed_is_404(client, mentorship):
-    token = calendar_feed.calendar_token_get(user=mentorship.mentor).token
+    token = services.calendars.calendar_token_get(user=mentorship.mentor).token
     mentorship.mentor.is_active = False
     mentorship.mentor.save()
     assert client.get(reverse("worklife:calendar_feed", kwargs={"token": token})).status_code == 404
@@ -135,4 +135,4 @@ def test_the_calendar_page_shows_the_persons_private_address(client, mentorship)
 
 def test_a_task_gets_the_same_ics_by_meeting_id(mentorship):
     meeting = met(mentorship, at(2026, 4, 9, 15), status=MeetingStatus.SCHEDULED)
-    assert calendar_feed.meeting_ics(meeting_id=meeting.pk, now=NOW) == calendar_feed.meeting_ics(meeting, now=NOW)
+    assert services.calendars.meeting_ics(meeting_id=meeting.pk, now=NOW) == services.calendars.meeting_ics(meeting, now=NOW)

@@ -9,17 +9,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mentorship.compliance import (
+from mentorship.models import Agreement, MeetingFrequency, MeetingKind, MentorshipState
+from mentorship.selectors.compliance import (
     AT_RISK,
     DUE,
-    OVERDUE,
     ON_TRACK,
+    OVERDUE,
     HeldMeeting,
     annotate_health,
     compliance_compute,
     compliance_for,
 )
-from mentorship.models import Agreement, MeetingFrequency, MeetingKind, MentorshipState
 from mentorship.tests.factories import UserFactory
 from programs.tests.factories import ProgramFactory, seeded
 

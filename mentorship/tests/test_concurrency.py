@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from mentorship import services
 from mentorship.models import Invitation, InvitationState, Mentorship, MentorshipState
+from programs import rules
 from programs.errors import RuleViolation
 
 from .pairing import cohort_of, mentee_in, mentor_in, pair
@@ -149,7 +150,7 @@ def test_a_race_the_lock_missed_is_still_a_clean_refusal(monkeypatch):
     mentor = mentor_in(cohort)
     pair(cohort, mentor, mentee_in(cohort))
     # Simulate the lost race: the check sees a free place, the slot picked is already taken.
-    monkeypatch.setattr(services.rules, "free_slot", lambda *, used, cap: 1)
+    monkeypatch.setattr(rules, "free_slot", lambda *, used, cap: 1)
 
     with pytest.raises(RuleViolation) as error:
         pair(cohort, mentor, mentee_in(cohort))

@@ -14,8 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mentorship.dashboard import program_dashboards
 from mentorship.models import Meeting, MeetingStatus
+from mentorship.reports.dashboard import program_dashboards
 from mentorship.tests.coordinator_helpers import (
     NOW,
     TODAY,

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from mentorship import services
-from mentorship.geo import resolve_location
 from mentorship.models import CareerLevel
+from mentorship.selectors.geo import resolve_location
 from mentorship.tests.factories import SkillFactory, UserFactory
 from programs.models import Platform
 from programs.tests.factories import CohortFactory, ProgramFactory
@@ -511,7 +511,7 @@ def test_dashboard_shows_invitations_both_ways_mentorships_and_what_is_due(clien
     assert "Declined" in body and "Pending" in body
     # AAHPM: the pair records the duration agreed at the discovery call; an invitation waits for an answer.
     assert "Record the duration you agree with Pat Quinn at the discovery call" in body
-    assert f"Answer Sam Ray&#x27;s invitation before" in body
+    assert "Answer Sam Ray&#x27;s invitation before" in body
     assert received.get_absolute_url() in body
 
 

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mentorship.exports import csv_response
+from mentorship.reports.exports import csv_response
 from mentorship.tests.coordinator_helpers import (
     NOW,
     at,

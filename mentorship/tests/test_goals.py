@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from mentorship import goals
+from mentorship import services
 from mentorship.models import Goal, GoalStatus, MeetingKind, MentorshipState, Notification
 from programs.errors import RuleViolation
 
@@ -50,29 +50,29 @@ def test_the_goals_document_carries_the_programs_own_name(client, slug, document
 
 def test_the_mentee_writes_goals_and_the_mentor_cannot():
     mentorship = pair_in("ky-connections", D(2026, 3, 1))
-    goal = goals.goal_create(
+    goal = services.goals.goal_create(
         mentorship=mentorship, by=mentorship.mentee, title=" Present at a chapter meeting ", target_date=D(2026, 9, 1)
     )
     assert (goal.title, goal.status) == ("Present at a chapter meeting", GoalStatus.NOT_STARTED)
 
-    message = goals.ONLY_THE_MENTEE.format(document="Connections Development Plan")
+    message = services.goals.ONLY_THE_MENTEE.format(document="Connections Development Plan")
     with refused(message):
-        goals.goal_create(mentorship=mentorship, by=mentorship.mentor, title="Mine")
+        services.goals.goal_create(mentorship=mentorship, by=mentorship.mentor, title="Mine")
     with refused(message):
-        goals.goal_update(goal=goal, by=mentorship.mentor, title="Changed")
+        services.goals.goal_update(goal=goal, by=mentorship.mentor, title="Changed")
     with refused(message):
-        goals.goal_delete(goal=goal, by=mentorship.mentor)
+        services.goals.goal_delete(goal=goal, by=mentorship.mentor)
 
 
 def test_a_goal_needs_a_title():
     mentorship = pair_in("ky-connections", D(2026, 3, 1))
-    with refused(goals.TITLE_REQUIRED):
-        goals.goal_create(mentorship=mentorship, by=mentorship.mentee, title="   ")
+    with refused(services.goals.TITLE_REQUIRED):
+        services.goals.goal_create(mentorship=mentorship, by=mentorship.mentee, title="   ")
 
 
 def test_the_mentor_reads_the_document_only_once_it_is_shared(client):
     mentorship = pair_in("ky-connections", D(2026, 3, 1))
-    goals.goal_create(mentorship=mentorship, by=mentorship.mentee, title="GOAL-TEXT", description="DESCRIPTION-TEXT")
+    services.goals.goal_create(mentorship=mentorship, by=mentorship.mentee, title="GOAL-TEXT", description="DESCRIPTION-TEXT")
     url = reverse("worklife:goals", kwargs={"pk": mentorship.pk})
     client.force_login(mentorship.mentor)
 
@@ -80,7 +80,7 @@ def test_the_mentor_reads_the_document_only_once_it_is_shared(client):
     assert "has not shared the Connections Development Plan with you yet" in page
     assert "GOAL-TEXT" not in page and "DESCRIPTION-TEXT" not in page
 
-    goals.goals_share(mentorship=mentorship, by=mentorship.mentee)
+    services.goals.goals_share(mentorship=mentorship, by=mentorship.mentee)
 
     page = client.get(url).content.decode()
     assert "GOAL-TEXT" in page and "DESCRIPTION-TEXT" in page
@@ -91,37 +91,37 @@ def test_the_mentor_reads_the_document_only_once_it_is_shared(client):
 
 def test_aahpm_shares_the_worksheet_only_after_the_discovery_call():
     mentorship = pair_in("aahpm", D(2026, 3, 1))
-    goals.goal_create(mentorship=mentorship, by=mentorship.mentee, title="Board prep")
+    services.goals.goal_create(mentorship=mentorship, by=mentorship.mentee, title="Board prep")
 
-    with refused(goals.SHARE_AFTER_DISCOVERY.format(program="AAHPM", document="Mentoring Worksheet")):
-        goals.goals_share(mentorship=mentorship, by=mentorship.mentee)
+    with refused(services.goals.SHARE_AFTER_DISCOVERY.format(program="AAHPM", document="Mentoring Worksheet")):
+        services.goals.goals_share(mentorship=mentorship, by=mentorship.mentee)
     met(mentorship, at(2026, 4, 1), kind=MeetingKind.DISCOVERY, status="scheduled")  # planned is not held
-    with refused(goals.SHARE_AFTER_DISCOVERY.format(program="AAHPM", document="Mentoring Worksheet")):
-        goals.goals_share(mentorship=mentorship, by=mentorship.mentee)
+    with refused(services.goals.SHARE_AFTER_DISCOVERY.format(program="AAHPM", document="Mentoring Worksheet")):
+        services.goals.goals_share(mentorship=mentorship, by=mentorship.mentee)
 
     met(mentorship, at(2026, 4, 2), kind=MeetingKind.DISCOVERY)
-    mentorship = goals.goals_share(mentorship=mentorship, by=mentorship.mentee)
+    mentorship = services.goals.goals_share(mentorship=mentorship, by=mentorship.mentee)
     assert mentorship.goals_shared_at == NOW
 
 
 def test_sharing_needs_a_goal_and_happens_once():
     mentorship = pair_in("hhs", D(2026, 3, 1))
-    with refused(goals.NOTHING_TO_SHARE.format(document="IDP (Individual Development Plan)")):
-        goals.goals_share(mentorship=mentorship, by=mentorship.mentee)
-    goals.goal_create(mentorship=mentorship, by=mentorship.mentee, title="Lead a project")
-    with refused(goals.ONLY_THE_MENTEE.format(document="IDP (Individual Development Plan)")):
-        goals.goals_share(mentorship=mentorship, by=mentorship.mentor)
-    goals.goals_share(mentorship=mentorship, by=mentorship.mentee)
+    with refused(services.goals.NOTHING_TO_SHARE.format(document="IDP (Individual Development Plan)")):
+        services.goals.goals_share(mentorship=mentorship, by=mentorship.mentee)
+    services.goals.goal_create(mentorship=mentorship, by=mentorship.mentee, title="Lead a project")
+    with refused(services.goals.ONLY_THE_MENTEE.format(document="IDP (Individual Development Plan)")):
+        services.goals.goals_share(mentorship=mentorship, by=mentorship.mentor)
+    services.goals.goals_share(mentorship=mentorship, by=mentorship.mentee)
     with refused(
-        goals.ALREADY_SHARED.format(document="IDP (Individual Development Plan)", mentor=mentorship.mentor.display_name)
+        services.goals.ALREADY_SHARED.format(document="IDP (Individual Development Plan)", mentor=mentorship.mentor.display_name)
     ):
-        goals.goals_share(mentorship=mentorship, by=mentorship.mentee)
+        services.goals.goals_share(mentorship=mentorship, by=mentorship.mentee)
 
 
 def test_an_ended_mentorships_goals_are_frozen():
     mentorship = pair_in("hhs", D(2026, 3, 1), state=MentorshipState.COMPLETED, ended_on=D(2026, 4, 1))
-    with refused(goals.MENTORSHIP_ENDED.format(document="IDP (Individual Development Plan)")):
-        goals.goal_create(mentorship=mentorship, by=mentorship.mentee, title="Late")
+    with refused(services.goals.MENTORSHIP_ENDED.format(document="IDP (Individual Development Plan)")):
+        services.goals.goal_create(mentorship=mentorship, by=mentorship.mentee, title="Late")
 
 
 def test_the_mentee_adds_edits_and_deletes_goals_through_the_pages(client):
@@ -162,8 +162,8 @@ def test_an_empty_goal_form_is_shown_again_with_the_error(client):
 
 def test_the_coordinator_sees_how_many_goals_never_what_they_say(client):
     mentorship = pair_in("hhs", D(2026, 3, 1))
-    goals.goal_create(mentorship=mentorship, by=mentorship.mentee, title="SECRET-GOAL", progress_notes="SECRET-PROGRESS")
-    goals.goals_share(mentorship=mentorship, by=mentorship.mentee)
+    services.goals.goal_create(mentorship=mentorship, by=mentorship.mentee, title="SECRET-GOAL", progress_notes="SECRET-PROGRESS")
+    services.goals.goals_share(mentorship=mentorship, by=mentorship.mentee)
     client.force_login(coordinator_of(mentorship.program))
 
     page = client.get(mentorship.get_absolute_url()).content.decode()

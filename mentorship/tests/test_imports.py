@@ -13,9 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mentorship import imports
-from mentorship.imports import participants_import
+from mentorship import services
 from mentorship.models import CareerLevel, Profile, Skill, User
+from mentorship.services.participant_import import participants_import
 from mentorship.tests.factories import UserFactory
 from programs.models import Enrollment, EnrollmentState, Role
 from programs.tests.factories import CohortFactory, CoordinatorFactory, EnrollmentFactory, seeded
@@ -206,12 +206,12 @@ def test_an_existing_profile_is_filled_never_overwritten(ky):
 
 
 def test_file_level_problems_are_reported_before_rows(ky):
-    assert participants_import(program=ky, data=b"").file_errors == [imports.EMPTY_FILE]
+    assert participants_import(program=ky, data=b"").file_errors == [services.participant_import.EMPTY_FILE]
     assert participants_import(program=ky, data="email,first_name\n".encode()).file_errors[0].startswith("Missing column(s): last_name, role, cohort")
     unknown = participants_import(program=ky, data=to_csv([row(1)], header=HEADER + ["favourite_colour"]))
     assert unknown.file_errors[0].startswith("Unknown column(s): favourite_colour")
     latin1 = to_csv([row(1, first_name="Zoë")]).decode().encode("latin-1")
-    assert participants_import(program=ky, data=latin1).file_errors == [imports.NOT_UTF8]
+    assert participants_import(program=ky, data=latin1).file_errors == [services.participant_import.NOT_UTF8]
     assert User.objects.count() == 0
 
 

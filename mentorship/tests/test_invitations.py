@@ -138,7 +138,7 @@ def test_mentor_approved_only_in_another_cohort_cannot_be_invited(aahpm):
 def test_no_invitation_in_a_closed_or_ended_cohort(cohort_fields):
     cohort = cohort_of("aahpm", **cohort_fields)
 
-    with refused(services.COHORT_CLOSED.format(cohort=cohort)):
+    with refused(services.pairing.COHORT_CLOSED.format(cohort=cohort)):
         invite(cohort, mentee_in(cohort), mentor_in(cohort))
 
 
@@ -227,14 +227,14 @@ def test_a_pair_cannot_be_formed_twice(hhs):
 def test_mentee_who_is_a_mentor_here_cannot_invite_where_dual_role_is_not_allowed(aahpm):
     mentee = mentor_in(aahpm, mentee_in(aahpm))
 
-    with refused(services.DUAL_ROLE.format(program="AAHPM", person=mentee, role="mentor")):
+    with refused(services.pairing.DUAL_ROLE.format(program="AAHPM", person=mentee, role="mentor")):
         invite(aahpm, mentee, mentor_in(aahpm))
 
 
 def test_mentor_who_is_a_mentee_here_cannot_be_invited_where_dual_role_is_not_allowed(aahpm):
     mentor = mentee_in(aahpm, mentor_in(aahpm))
 
-    with refused(services.DUAL_ROLE.format(program="AAHPM", person=mentor, role="mentee")):
+    with refused(services.pairing.DUAL_ROLE.format(program="AAHPM", person=mentor, role="mentee")):
         invite(aahpm, mentee_in(aahpm), mentor)
 
 
@@ -254,7 +254,7 @@ def test_still_mentoring_from_an_ended_cohort_counts_as_a_mentor(aahpm):
     )
     mentee_in(aahpm, person)
 
-    with refused(services.DUAL_ROLE.format(program="AAHPM", person=person, role="mentor")):
+    with refused(services.pairing.DUAL_ROLE.format(program="AAHPM", person=person, role="mentor")):
         invite(aahpm, person, mentor_in(aahpm))
 
 
@@ -263,7 +263,7 @@ def test_dual_role_is_judged_on_the_day_of_the_pairing():
     last_year = cohort_of("aahpm", starts_on=datetime.date(2025, 1, 1), ends_on=datetime.date(2025, 12, 31))
     person = mentor_in(last_year, mentee_in(last_year))
 
-    with refused(services.DUAL_ROLE.format(program="AAHPM", person=person, role="mentor")):
+    with refused(services.pairing.DUAL_ROLE.format(program="AAHPM", person=person, role="mentor")):
         pair(last_year, mentor_in(last_year), person, today=datetime.date(2025, 6, 1))
 
 
@@ -426,7 +426,7 @@ def test_the_override_reason_never_sets_aside_hard_rules(aahpm, case):
         message = services.MENTOR_AT_CAPACITY.format(mentor=mentor, count=2, people="people", program="AAHPM")
     elif case == "dual_role":
         mentor_in(aahpm, mentee)
-        message = services.DUAL_ROLE.format(program="AAHPM", person=mentee, role="mentor")
+        message = services.pairing.DUAL_ROLE.format(program="AAHPM", person=mentee, role="mentor")
     else:
         pair(aahpm, mentor_in(aahpm), mentee)
         message = services.MENTEE_HAS_MENTOR.format(mentee=mentee, count=1, mentors="mentor", program="AAHPM")
@@ -608,7 +608,7 @@ def test_accept_refused_when_the_cohort_closed_meanwhile(aahpm):
     aahpm.is_closed = True
     aahpm.save()
 
-    with refused(services.COHORT_CLOSED.format(cohort=aahpm)):
+    with refused(services.pairing.COHORT_CLOSED.format(cohort=aahpm)):
         services.invitation_accept(invitation=invitation, by=mentor)
 
 

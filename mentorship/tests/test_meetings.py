@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mentorship import meetings
+from mentorship import services
 from mentorship.models import (
     Meeting,
     MeetingKind,
@@ -51,7 +51,7 @@ def ky():
 def schedule(mentorship, by, starts_at, **kwargs):
     kwargs.setdefault("duration_minutes", 60)
     kwargs.setdefault("mode", MeetingMode.VIDEO)
-    return meetings.meeting_schedule(mentorship=mentorship, by=by, starts_at=starts_at, **kwargs)
+    return services.meetings.meeting_schedule(mentorship=mentorship, by=by, starts_at=starts_at, **kwargs)
 
 
 # ---------------------------------------------------------------------------
@@ -71,13 +71,13 @@ def test_either_partner_schedules_a_meeting_and_the_other_is_told(aahpm):
 
 
 def test_a_meeting_cannot_be_scheduled_in_the_past(aahpm):
-    with time_machine.travel(NOW, tick=False), refused(meetings.SCHEDULE_IN_PAST):
+    with time_machine.travel(NOW, tick=False), refused(services.meetings.SCHEDULE_IN_PAST):
         schedule(aahpm, aahpm.mentor, at(2026, 4, 5, 15))
 
 
 def test_a_meeting_that_happened_is_logged_with_a_private_note_for_its_author_only(aahpm):
     with time_machine.travel(NOW, tick=False):
-        meeting = meetings.meeting_log(
+        meeting = services.meetings.meeting_log(
             mentorship=aahpm,
             by=aahpm.mentor,
             starts_at=at(2026, 4, 2, 9),
@@ -94,23 +94,23 @@ def test_a_meeting_that_happened_is_logged_with_a_private_note_for_its_author_on
 
 
 def test_a_future_meeting_cannot_be_logged(aahpm):
-    with time_machine.travel(NOW, tick=False), refused(meetings.LOG_IN_FUTURE):
-        meetings.meeting_log(
+    with time_machine.travel(NOW, tick=False), refused(services.meetings.LOG_IN_FUTURE):
+        services.meetings.meeting_log(
             mentorship=aahpm, by=aahpm.mentor, starts_at=at(2026, 4, 7), duration_minutes=30, mode=MeetingMode.PHONE
         )
 
 
 def test_a_meeting_before_the_mentorship_started_cannot_be_logged(aahpm):
-    with time_machine.travel(NOW, tick=False), refused(meetings.BEFORE_START.format(date="01 Mar 2026")):
-        meetings.meeting_log(
+    with time_machine.travel(NOW, tick=False), refused(services.meetings.BEFORE_START.format(date="01 Mar 2026")):
+        services.meetings.meeting_log(
             mentorship=aahpm, by=aahpm.mentor, starts_at=at(2026, 2, 27), duration_minutes=30, mode=MeetingMode.PHONE
         )
 
 
 def test_a_second_discovery_call_is_refused(aahpm):
     met(aahpm, at(2026, 3, 5), kind=MeetingKind.DISCOVERY)
-    with time_machine.travel(NOW, tick=False), refused(meetings.DISCOVERY_ALREADY_HELD.format(date="05 Mar 2026")):
-        meetings.meeting_log(
+    with time_machine.travel(NOW, tick=False), refused(services.meetings.DISCOVERY_ALREADY_HELD.format(date="05 Mar 2026")):
+        services.meetings.meeting_log(
             mentorship=aahpm,
             by=aahpm.mentee,
             starts_at=at(2026, 4, 1),
@@ -122,30 +122,30 @@ def test_a_second_discovery_call_is_refused(aahpm):
 
 @pytest.mark.parametrize("duration", [0, 1441])
 def test_a_meeting_lasts_between_a_minute_and_a_day(aahpm, duration):
-    with time_machine.travel(NOW, tick=False), refused(meetings.DURATION_RANGE):
+    with time_machine.travel(NOW, tick=False), refused(services.meetings.DURATION_RANGE):
         schedule(aahpm, aahpm.mentor, at(2026, 4, 10), duration_minutes=duration)
 
 
 def test_only_the_pair_schedules_and_only_while_active(aahpm):
     with time_machine.travel(NOW, tick=False):
-        with refused(meetings.ONLY_THE_PAIR):
+        with refused(services.meetings.ONLY_THE_PAIR):
             schedule(aahpm, UserFactory(), at(2026, 4, 10))
-        with refused(meetings.ONLY_THE_PAIR):
+        with refused(services.meetings.ONLY_THE_PAIR):
             schedule(aahpm, coordinator_of(aahpm.program), at(2026, 4, 10))
         aahpm.state, aahpm.ended_on = MentorshipState.ENDED_EARLY, D(2026, 4, 5)
         aahpm.save()
-        with refused(meetings.MENTORSHIP_ENDED):
+        with refused(services.meetings.MENTORSHIP_ENDED):
             schedule(aahpm, aahpm.mentor, at(2026, 4, 10))
 
 
 def test_a_scheduled_meeting_is_marked_held_once_it_has_happened(ky):
     meeting = met(ky, at(2026, 4, 6, 9), 60, status=MeetingStatus.SCHEDULED)
     with time_machine.travel(at(2026, 4, 6, 8), tick=False), refused(
-        meetings.NOT_YET_HAPPENED.format(when="Mon 06 Apr 2026, 09:00")
+        services.meetings.NOT_YET_HAPPENED.format(when="Mon 06 Apr 2026, 09:00")
     ):
-        meetings.meeting_mark_held(meeting=meeting, by=ky.mentee)
+        services.meetings.meeting_mark_held(meeting=meeting, by=ky.mentee)
     with time_machine.travel(NOW, tick=False):
-        meetings.meeting_mark_held(meeting=meeting, by=ky.mentee, duration_minutes=75)
+        services.meetings.meeting_mark_held(meeting=meeting, by=ky.mentee, duration_minutes=75)
     meeting.refresh_from_db()
     assert (meeting.status, meeting.duration_minutes) == (MeetingStatus.HELD, 75)
 
@@ -158,12 +158,12 @@ def test_a_scheduled_meeting_is_marked_held_once_it_has_happened(ky):
 def test_rescheduling_records_the_notice_and_flags_less_than_48_hours(aahpm):
     meeting = met(aahpm, at(2026, 4, 7, 6), status=MeetingStatus.SCHEDULED)  # 20 hours from NOW
     with time_machine.travel(NOW, tick=False):
-        meeting = meetings.meeting_reschedule(
+        meeting = services.meetings.meeting_reschedule(
             meeting=meeting, by=aahpm.mentor, starts_at=at(2026, 4, 9, 10), reason="Clinic overran."
         )
     assert meeting.last_change_notice_hours == 20.0
     assert meeting.rescheduled_count == 1
-    assert meetings.is_short_notice(meeting=meeting)
+    assert services.meetings.is_short_notice(meeting=meeting)
     told = Notification.objects.get(user=aahpm.mentee)
     assert "Clinic overran." in told.body
     assert (
@@ -175,27 +175,27 @@ def test_rescheduling_records_the_notice_and_flags_less_than_48_hours(aahpm):
 def test_rescheduling_with_three_days_notice_is_fine(aahpm):
     meeting = met(aahpm, at(2026, 4, 9, 10), status=MeetingStatus.SCHEDULED)
     with time_machine.travel(NOW, tick=False):
-        meeting = meetings.meeting_reschedule(meeting=meeting, by=aahpm.mentee, starts_at=at(2026, 4, 16, 10))
+        meeting = services.meetings.meeting_reschedule(meeting=meeting, by=aahpm.mentee, starts_at=at(2026, 4, 16, 10))
     assert meeting.last_change_notice_hours == 72.0
-    assert not meetings.is_short_notice(meeting=meeting)
+    assert not services.meetings.is_short_notice(meeting=meeting)
 
 
 def test_a_program_without_a_notice_rule_never_flags_short_notice(ky):
     meeting = met(ky, at(2026, 4, 6, 11), status=MeetingStatus.SCHEDULED)
     with time_machine.travel(NOW, tick=False):
-        meeting = meetings.meeting_cancel(meeting=meeting, by=ky.mentor)
+        meeting = services.meetings.meeting_cancel(meeting=meeting, by=ky.mentor)
     assert meeting.last_change_notice_hours == 1.0
-    assert not meetings.is_short_notice(meeting=meeting)
+    assert not services.meetings.is_short_notice(meeting=meeting)
 
 
 def test_a_meeting_cannot_be_rescheduled_into_the_past_or_once_cancelled(aahpm):
     meeting = met(aahpm, at(2026, 4, 9, 10), status=MeetingStatus.SCHEDULED)
     with time_machine.travel(NOW, tick=False):
-        with refused(meetings.RESCHEDULE_IN_PAST):
-            meetings.meeting_reschedule(meeting=meeting, by=aahpm.mentor, starts_at=at(2026, 4, 1))
-        meetings.meeting_cancel(meeting=meeting, by=aahpm.mentor)
-        with refused(meetings.NOT_SCHEDULED.format(status="cancelled", action="rescheduled")):
-            meetings.meeting_reschedule(meeting=meeting, by=aahpm.mentor, starts_at=at(2026, 4, 20))
+        with refused(services.meetings.RESCHEDULE_IN_PAST):
+            services.meetings.meeting_reschedule(meeting=meeting, by=aahpm.mentor, starts_at=at(2026, 4, 1))
+        services.meetings.meeting_cancel(meeting=meeting, by=aahpm.mentor)
+        with refused(services.meetings.NOT_SCHEDULED.format(status="cancelled", action="rescheduled")):
+            services.meetings.meeting_reschedule(meeting=meeting, by=aahpm.mentor, starts_at=at(2026, 4, 20))
 
 
 def test_a_short_notice_cancellation_asks_on_the_page_to_reschedule_until_a_new_meeting_is_planned(client, aahpm):
@@ -243,7 +243,7 @@ def test_the_form_schedules_or_logs(client, aahpm):
         assert 'value="discovery" selected' in client.get(url, {"kind": "discovery"}).content.decode()
         response = client.post(url, {**base, "status": "scheduled", "starts_at": "2026-04-01T10:00"})
         assert response.status_code == 200
-        assert meetings.SCHEDULE_IN_PAST in response.content.decode()
+        assert services.meetings.SCHEDULE_IN_PAST in response.content.decode()
         response = client.post(url, {**base, "status": "held", "starts_at": "2026-04-01T10:00"})
     meeting = Meeting.objects.get()
     assert response.url == reverse("worklife:meeting", kwargs={"pk": meeting.pk})
@@ -269,8 +269,8 @@ def test_private_notes_are_for_their_author_alone(client, aahpm):
 
 def test_an_empty_private_note_deletes_it(aahpm):
     meeting = met(aahpm, at(2026, 3, 20))
-    meetings.meeting_note_set(meeting=meeting, author=aahpm.mentee, text="draft")
-    meetings.meeting_note_set(meeting=meeting, author=aahpm.mentee, text="   ")
+    services.meetings.meeting_note_set(meeting=meeting, author=aahpm.mentee, text="draft")
+    services.meetings.meeting_note_set(meeting=meeting, author=aahpm.mentee, text="   ")
     assert not MeetingPrivateNote.objects.exists()
 
 

@@ -1,4 +1,4 @@
-"""The directory's content cache (mentorship/page_cache.py): reused only for the
+"""The directory's content cache (mentorship/web/pages.py): reused only for the
 same person and address while the data under it is unchanged, never stale after
 a saved change, never holding a CSRF token, and never a reason for a page to fail."""
 
@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from matching import services as matching_services
-from mentorship import page_cache, services
+from mentorship import services, web
 from mentorship.models import User
 from mentorship.tests.factories import UserFactory
 
@@ -165,8 +165,8 @@ def test_zero_seconds_turns_the_cache_off(client, hhs, settings):
 
 def test_an_unreachable_cache_makes_the_page_slower_not_broken(client, hhs):
     client.force_login(hhs["mentee"])
-    with mock.patch.object(page_cache.cache, "get", side_effect=ConnectionError("redis is down")), mock.patch.object(
-        page_cache.cache, "set", side_effect=ConnectionError("redis is down")
+    with mock.patch.object(web.pages.cache, "get", side_effect=ConnectionError("redis is down")), mock.patch.object(
+        web.pages.cache, "set", side_effect=ConnectionError("redis is down")
     ):
         body, queries = get(client)
     assert "Ada Lovelace" in body and mentor_queries(queries)
@@ -267,8 +267,8 @@ def test_an_expired_invitation_shows_at_once(client, aahpm):
 
 
 def _discovery_then_checkin(aahpm):
-    from mentorship.meetings import meeting_log, meeting_schedule
     from mentorship.models import MeetingKind, MeetingMode
+    from mentorship.services.meetings import meeting_log, meeting_schedule
 
     mentorship = pair(aahpm["cohort"], aahpm["mentor"], aahpm["mentee"])
     return mentorship, meeting_log, meeting_schedule, MeetingKind, MeetingMode
@@ -292,7 +292,7 @@ def test_a_logged_meeting_shows_at_once(client, aahpm):
 
 
 def test_a_meeting_marked_held_shows_at_once(client, aahpm):
-    from mentorship.meetings import meeting_mark_held
+    from mentorship.services.meetings import meeting_mark_held
 
     mentorship, _, meeting_schedule, kind, mode = _discovery_then_checkin(aahpm)
     with time_machine.travel(timezone.now() - timezone.timedelta(days=3)):
@@ -335,7 +335,7 @@ def test_a_deleted_meeting_shows_at_once(client, aahpm):
 
 
 def test_a_signed_agreement_shows_at_once(client):
-    from mentorship import agreements
+    from mentorship.services import agreements
 
     from .test_agreements import terms
 
@@ -499,8 +499,8 @@ def test_content_holding_a_csrf_token_is_never_kept(rf, hhs):
         renders.append(1)
         return f'<form><input name="csrfmiddlewaretoken" value="{get_token(request)}"></form>'
 
-    first = page_cache.cached_content(request, name="form", render=render)
-    second = page_cache.cached_content(request, name="form", render=render)
+    first = web.pages.cached_content(request, name="form", render=render)
+    second = web.pages.cached_content(request, name="form", render=render)
 
     assert "csrfmiddlewaretoken" in first and "csrfmiddlewaretoken" in second
     assert len(renders) == 2  # rendered each time, never served from the cache
@@ -510,11 +510,11 @@ def test_values_kept_together_expire_apart_within_the_cache_time():
     """Everyone's content built in the same instant must not all be rebuilt in
     the same later instant (a stall of every worker at once under load)."""
     timeouts = []
-    with mock.patch.object(page_cache.cache, "get", return_value=None), mock.patch.object(
-        page_cache.cache, "set", side_effect=lambda key, value, timeout: timeouts.append(timeout)
+    with mock.patch.object(web.pages.cache, "get", return_value=None), mock.patch.object(
+        web.pages.cache, "set", side_effect=lambda key, value, timeout: timeouts.append(timeout)
     ):
         for n in range(40):
-            page_cache.get_or_set(f"content:test:{n}", lambda: "html", 60)
+            web.pages.get_or_set(f"content:test:{n}", lambda: "html", 60)
 
     assert all(45 <= t <= 60 for t in timeouts)
     assert len(set(timeouts)) > 5

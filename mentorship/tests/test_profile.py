@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.html import escape
 from PIL import Image
 
+from mentorship import forms
 from mentorship import forms as profile_forms
-from mentorship import images
-from mentorship.geo import resolve_location
 from mentorship.models import Profile
+from mentorship.selectors.geo import resolve_location
 from mentorship.tests.factories import SkillFactory, UserFactory
 from programs.models import EnrollmentState, Role
 from programs.tests.factories import CohortFactory, CoordinatorFactory, EnrollmentFactory, seeded
@@ -151,17 +151,17 @@ def test_a_png_photo_is_accepted_and_reencoded_as_jpeg(client, user):
     assert b"<script>" not in stored
     with Image.open(io.BytesIO(stored)) as image:
         assert image.format == "JPEG"
-        assert max(image.size) == images.OUTPUT_MAX_SIDE
+        assert max(image.size) == forms.photos.OUTPUT_MAX_SIDE
 
 
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        pytest.param(b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>", images.PHOTO_NOT_IMAGE, id="html-as-png"),
-        pytest.param(b"<html><body>hi</body></html>", images.PHOTO_NOT_IMAGE, id="html"),
-        pytest.param(png_bytes() + b"\0" * images.MAX_PHOTO_BYTES, images.PHOTO_TOO_LARGE, id="over-5mb"),
-        pytest.param(png_claiming(20000, 20000), images.PHOTO_TOO_MANY_PIXELS, id="bomb-400mp"),
-        pytest.param(png_claiming(10000, 5000), images.PHOTO_TOO_MANY_PIXELS, id="too-many-50mp"),
+        pytest.param(b"\x89PNG\r\n\x1a\n<html><script>alert(1)</script></html>", forms.photos.PHOTO_NOT_IMAGE, id="html-as-png"),
+        pytest.param(b"<html><body>hi</body></html>", forms.photos.PHOTO_NOT_IMAGE, id="html"),
+        pytest.param(png_bytes() + b"\0" * forms.photos.MAX_PHOTO_BYTES, forms.photos.PHOTO_TOO_LARGE, id="over-5mb"),
+        pytest.param(png_claiming(20000, 20000), forms.photos.PHOTO_TOO_MANY_PIXELS, id="bomb-400mp"),
+        pytest.param(png_claiming(10000, 5000), forms.photos.PHOTO_TOO_MANY_PIXELS, id="too-many-50mp"),
     ],
 )
 def test_bad_photos_are_refused_and_typed_fields_kept(client, user, content, message):
@@ -260,7 +260,7 @@ def people():
     hhs = CohortFactory(program=seeded("hhs"))
     ann = EnrollmentFactory(cohort=aahpm, role=Role.MENTEE).user
     profile = ann.profile
-    profile.photo = images.reencode_photo(upload(png_bytes()))
+    profile.photo = forms.photos.reencode_photo(upload(png_bytes()))
     profile.headline = "Ann's headline"
     profile.save()
     return {

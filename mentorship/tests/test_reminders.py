@@ -10,9 +10,8 @@ from django.core import mail
 from django.db import connection, transaction
 from icalendar import Calendar
 
-from mentorship import reminders
+from mentorship import services
 from mentorship.models import EmailFrequency, MeetingKind, MeetingStatus, ReminderDelivery
-from programs.models import ProgramCoordinator
 from programs.tests.factories import CoordinatorFactory
 
 from .worklife_helpers import at, met, pair_in
@@ -22,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def plan(when, **kwargs):
     with time_machine.travel(when, tick=False):
-        counts = reminders.reminders_plan(**kwargs)
+        counts = services.reminders.reminders_plan(**kwargs)
     return counts
 
 
@@ -30,7 +29,7 @@ def run(when, django_capture_on_commit_callbacks):
     # The sending runs on commit, still at the travelled-to time.
     with time_machine.travel(when, tick=False):
         with django_capture_on_commit_callbacks(execute=True):
-            return reminders.reminders_plan()
+            return services.reminders.reminders_plan()
 
 
 def checkin_mail():
@@ -140,7 +139,7 @@ def test_meeting_reminder_a_day_before_with_the_ics(django_capture_on_commit_cal
 
 def test_unsubscribe_link_sets_frequency_and_tampering_is_refused(client):
     pair = pair_in("aahpm", datetime.date(2026, 1, 5))
-    token = reminders.unsubscribe_token(pair.mentee.pk)
+    token = services.reminders.unsubscribe_token(pair.mentee.pk)
 
     assert client.get(f"/email/unsubscribe/{token}/").status_code == 200
     client.post(f"/email/unsubscribe/{token}/", {"frequency": "weekly"})
@@ -201,7 +200,7 @@ def test_concurrent_planners_claim_each_reminder_once():
         try:
             barrier.wait()
             with time_machine.travel(at(2026, 3, 9), tick=False):
-                reminders.reminders_plan()
+                services.reminders.reminders_plan()
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
@@ -241,12 +240,12 @@ def test_a_claim_takes_only_the_rows_not_claimed_before():
     now = at(2026, 3, 9)
 
     def planned(period):
-        return reminders.Planned(
+        return services.reminders.Planned(
             user_id=pair.mentor_id, kind="checkin", key=f"mentorship:{pair.pk}", period=period, subject="s", body="b"
         )
 
-    first = reminders._claim([planned("2026-03-01")], now=now)
-    second = reminders._claim([planned("2026-03-01"), planned("2026-04-01"), planned("2026-04-01")], now=now)
+    first = services.reminders._claim([planned("2026-03-01")], now=now)
+    second = services.reminders._claim([planned("2026-03-01"), planned("2026-04-01"), planned("2026-04-01")], now=now)
 
     assert len(first) == 1 and len(second) == 1 and first != second
     row = ReminderDelivery.objects.get(pk=second[0])

@@ -13,10 +13,9 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from mentorship import agreements, goals
-from mentorship.compliance import csv_cell
+from mentorship import selectors, services
 from mentorship.models import Agreement, Goal, Meeting, MeetingKind, MeetingPrivateNote, MeetingStatus
-from mentorship.tests.factories import UserFactory
+from mentorship.reports.exports import csv_cell
 
 from .worklife_helpers import at, coordinator_of, met, pair_in
 
@@ -41,10 +40,10 @@ def world():
     held = met(pair, at(2026, 3, 10), 50, kind=MeetingKind.DISCOVERY, shared_notes="SHARED-SECRET")
     MeetingPrivateNote.objects.create(meeting=held, author=pair.mentor, text="PRIVATE-SECRET")
     upcoming = met(pair, at(2026, 4, 20, 9), 60, status=MeetingStatus.SCHEDULED)
-    goal = goals.goal_create(mentorship=pair, by=pair.mentee, title="GOAL-SECRET", progress_notes="PROGRESS-SECRET")
-    goals.goals_share(mentorship=pair, by=pair.mentee)
-    agreement = agreements.agreement_save(
-        mentorship=pair, by=pair.mentor, terms={**agreements.agreement_defaults(mentorship=pair), "feedback": "TERMS-SECRET"}
+    goal = services.goals.goal_create(mentorship=pair, by=pair.mentee, title="GOAL-SECRET", progress_notes="PROGRESS-SECRET")
+    services.goals.goals_share(mentorship=pair, by=pair.mentee)
+    agreement = services.agreements.agreement_save(
+        mentorship=pair, by=pair.mentor, terms={**selectors.agreements.agreement_defaults(mentorship=pair), "feedback": "TERMS-SECRET"}
     )
     other = pair_in("aahpm", D(2026, 3, 1))
     ky = pair_in("ky-connections", D(2026, 1, 1))

@@ -12,7 +12,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from mentorship.tests.factories import UserFactory
 from surveys import selectors, services
 from surveys.models import Answer, QuestionKind, Survey, SurveyInvitation
 

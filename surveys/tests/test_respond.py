@@ -8,7 +8,6 @@ from django.core import mail, signing
 from django.urls import reverse
 
 from mentorship.models import Notification
-from mentorship.tests.factories import UserFactory
 from surveys import selectors, services
 from surveys.models import TOKEN_SALT, Answer, SurveyInvitation
 

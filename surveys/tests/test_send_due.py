@@ -31,7 +31,7 @@ def test_dry_run_prints_what_would_go_out_and_writes_nothing():
     output = send_due("--date", "2026-04-15", "--dry-run")
 
     assert "Surveys due on 2026-04-15: 2 new invitation(s)." in output
-    assert f"KY Connections: “Connections fit questionnaire (three months)” → " in output
+    assert "KY Connections: “Connections fit questionnaire (three months)” → " in output
     assert mentorship.mentee.email in output and mentorship.mentor.email in output
     assert "Dry run: nothing was written or sent." in output
     assert not SurveyInvitation.objects.exists()

@@ -20,7 +20,6 @@ from mentorship.tests.factories import PASSWORD, UserFactory
 from programs.models import EnrollmentState, ProgramCoordinator, Role
 from programs.rules import add_months
 from programs.tests.factories import CohortFactory, EnrollmentFactory, seeded
-
 from surveys.tests.helpers import ALL_APPS
 
 from .conftest import login, shot, url

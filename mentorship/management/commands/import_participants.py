@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mentorship.imports import participants_import
+from mentorship.services.participant_import import participants_import
 from programs.models import Program
 
 

@@ -27,8 +27,8 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from mentorship import reminders
 from mentorship.models import Mentorship, MentorshipOrigin, MentorshipState, ReminderDelivery, User
+from mentorship.services import reminders
 from programs.models import Cohort, Program
 
 DOMAIN = "bench.example.org"

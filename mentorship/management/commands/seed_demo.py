@@ -105,7 +105,7 @@ class Command(BaseCommand):
                     user = ensure_user(demo_email(role, program.slug, n), first, last)
                     profile = user.profile
                     if not profile.headline:
-                        from mentorship.geo import resolve_location
+                        from mentorship.selectors.geo import resolve_location
 
                         is_mentor = role == Role.MENTOR
                         profile.headline = (

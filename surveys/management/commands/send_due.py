@@ -35,7 +35,7 @@ class Command(BaseCommand):
         today = date or timezone.localdate()
         verb = "Would send" if dry_run else "Sent"
 
-        from mentorship.reminders import reminders_plan
+        from mentorship.services.reminders import reminders_plan
 
         now = timezone.now()
         if today != timezone.localdate():

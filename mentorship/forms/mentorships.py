@@ -1,0 +1,20 @@
+"""Ending, extending and setting the agreed duration of a mentorship."""
+
+from django import forms
+
+
+class EndMentorshipForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[("completed", "We completed the mentorship"), ("ended_early", "End it early")],
+        widget=forms.RadioSelect,
+        initial="completed",
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Reason or summary")
+
+
+class DurationForm(forms.Form):
+    months = forms.IntegerField(min_value=1, max_value=60, label="Agreed duration (months)")
+
+
+class ExtendForm(forms.Form):
+    months = forms.IntegerField(min_value=1, max_value=36, initial=6, label="Extend by (months)")

@@ -1,0 +1,67 @@
+"""Reads of mentorships for the pair and the program's coordinators, and what
+needs a person's attention next."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from programs.selectors import coordinated_program_ids
+
+from ..models import Mentorship
+
+
+def mentorship_get_for_user(*, user, pk: int, participants_only: bool = False) -> Mentorship:
+    """The pair sees their mentorship; the program's coordinators too (never private notes)."""
+    try:
+        mentorship = Mentorship.objects.select_related(
+            "program", "cohort", "mentor__profile", "mentee__profile", "ended_by"
+        ).get(pk=pk)
+    except Mentorship.DoesNotExist:
+        raise Http404("No such mentorship.")
+    if user.pk in (mentorship.mentee_id, mentorship.mentor_id):
+        return mentorship
+    if not participants_only and mentorship.program_id in coordinated_program_ids(user=user):
+        return mentorship
+    raise Http404("No such mentorship.")
+
+
+def mentorships_for_user(*, user) -> QuerySet[Mentorship]:
+    return (
+        Mentorship.objects.filter(Q(mentor=user) | Q(mentee=user))
+        .select_related("program", "cohort", "mentor__profile", "mentee__profile")
+        .order_by("state", "-started_on")
+    )
+
+
+def due_items(*, user, mentorships, pending_received) -> list[dict]:
+    """What needs the person's attention next, most urgent first."""
+    items = []
+    for invitation in pending_received:
+        items.append(
+            {
+                "text": f"Answer {invitation.mentee.display_name}'s invitation before "
+                f"{timezone.localtime(invitation.expires_at):%d %b}",
+                "url": invitation.get_absolute_url(),
+                "when": invitation.expires_at.date(),
+            }
+        )
+    for mentorship in mentorships:
+        if not mentorship.is_active:
+            continue
+        program = mentorship.program
+        if (
+            not program.duration_months
+            and not program.ends_with_cohort
+            and mentorship.agreed_duration_months is None
+        ):
+            items.append(
+                {
+                    "text": f"Record the duration you agree with {mentorship.partner_of(user).display_name}"
+                    + (" at the discovery call" if program.requires_discovery_call else ""),
+                    "url": mentorship.get_absolute_url(),
+                    "when": mentorship.started_on,
+                }
+            )
+        for extra in getattr(mentorship, "due_extra", []):
+            items.append(extra)
+    return sorted(items, key=lambda item: item["when"])

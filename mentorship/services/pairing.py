@@ -1,0 +1,204 @@
+"""Who may be paired with whom: every rule of PROGRAMS.md about a pair, checked
+under the people's locks by invitations, acceptance, coordinator pairing and match runs."""
+
+import datetime
+
+from django.utils import timezone
+
+from programs import rules
+from programs.errors import RuleViolation
+from programs.models import Cohort, Enrollment, EnrollmentState, Program, Role
+
+from ..models import Mentorship, MentorshipState, Profile, User
+
+# Messages a person can act on; tests assert against these.
+NOT_SELF_SELECTION = (
+    "In {program} mentees do not invite mentors themselves: {how} Contact the {coordinator} if you have questions."
+)
+
+
+INVITE_YOURSELF = "You cannot invite yourself to be your own mentor."
+
+
+MENTEE_NOT_APPROVED = "{person} is not an approved mentee in {program}. Enrol or wait for approval first."
+
+
+MENTOR_NOT_APPROVED = "{person} is not an approved mentor in {cohort}."
+
+
+COHORT_CLOSED = "{cohort} is closed, so no new pairs can form in it."
+
+
+MENTOR_AT_CAPACITY = "{mentor} already mentors {count} {people}, the most {program} allows. Choose another mentor."
+
+
+MENTEE_HAS_MENTOR = (
+    "{mentee} already has {count} {mentors} in {program}, the most the program allows at a time."
+)
+
+
+DUAL_ROLE = (
+    "{program} does not allow one person to be a mentor and a mentee at once: {person} is already a {role} here."
+)
+
+
+SUPERVISOR_CHAIN = (
+    "{mentor} is {mentee}'s first- or second-line supervisor, and {program} never pairs a mentee with their "
+    "supervisor. Choose another mentor."
+)
+
+
+DUPLICATE_PENDING = "You have already invited {mentor}; the invitation is waiting for an answer."
+
+
+ALREADY_PAIRED = "{mentor} and {mentee} are already paired in {program}."
+
+
+PAIR_ENDED_BEFORE = "{mentor} and {mentee} were paired before in {program} and that mentorship ended."
+
+
+PLATFORM_MISMATCH = "The {platform} platform pairs {mentee} with a mentor of {wanted} career level; {mentor} is not."
+
+
+# Rules a coordinator may deliberately set aside, with a recorded reason.
+SOFT_RULES = {"not_approved", "pair_ended", "platform"}
+
+
+def _lock_people(*users: User) -> None:
+    # Rows locked in primary-key order so two transactions never wait on each
+    # other in a cycle (PostgreSQL); SQLite's IMMEDIATE transactions serialise.
+    list(User.objects.select_for_update().filter(pk__in=sorted(u.pk for u in users)).order_by("pk").values("pk"))
+
+
+def _approved(user: User, cohort: Cohort, role: str) -> bool:
+    return Enrollment.objects.filter(user=user, cohort=cohort, role=role, state=EnrollmentState.APPROVED).exists()
+
+
+def mentee_cohort(*, mentee: User, program: Program) -> Cohort | None:
+    """The cohort in which the person is an approved mentee (the latest, if several)."""
+    enrollment = (
+        Enrollment.objects.filter(
+            user=mentee, cohort__program=program, role=Role.MENTEE, state=EnrollmentState.APPROVED
+        )
+        .select_related("cohort")
+        .order_by("-cohort__starts_on")
+        .first()
+    )
+    return enrollment.cohort if enrollment else None
+
+
+def mentor_active_count(*, mentor: User, program: Program) -> int:
+    return Mentorship.objects.filter(program=program, mentor=mentor, state=MentorshipState.ACTIVE).count()
+
+
+def _plural(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
+
+
+def _check_pair(
+    *, program: Program, cohort: Cohort, mentor: User, mentee: User, today: datetime.date, skip: frozenset = frozenset()
+) -> None:
+    """Raise RuleViolation for the first rule the pair would break.
+
+    `skip` names soft rules a coordinator has set aside with a reason.
+    """
+    if mentor.pk == mentee.pk:
+        raise RuleViolation(INVITE_YOURSELF, code="self")
+    if cohort.program_id != program.pk:
+        raise RuleViolation(COHORT_CLOSED.format(cohort=cohort), code="cohort")
+    if not cohort.is_open_for_pairs(today):
+        raise RuleViolation(COHORT_CLOSED.format(cohort=cohort), code="cohort_closed")
+    if "not_approved" not in skip:
+        if not _approved(mentee, cohort, Role.MENTEE):
+            raise RuleViolation(
+                MENTEE_NOT_APPROVED.format(person=mentee, program=program.short_name), code="not_approved"
+            )
+        if not _approved(mentor, cohort, Role.MENTOR):
+            raise RuleViolation(MENTOR_NOT_APPROVED.format(person=mentor, cohort=cohort), code="not_approved")
+
+    active = Mentorship.objects.filter(program=program, state=MentorshipState.ACTIVE)
+    if active.filter(mentor=mentor, mentee=mentee).exists():
+        raise RuleViolation(ALREADY_PAIRED.format(mentor=mentor, mentee=mentee, program=program.short_name), code="paired")
+    if not program.allows_dual_role:
+        if active.filter(mentor=mentee).exists() or _approved_anywhere(mentee, program, Role.MENTOR, today):
+            raise RuleViolation(
+                DUAL_ROLE.format(program=program.short_name, person=mentee, role="mentor"), code="dual_role"
+            )
+        if active.filter(mentee=mentor).exists() or _approved_anywhere(mentor, program, Role.MENTEE, today):
+            raise RuleViolation(
+                DUAL_ROLE.format(program=program.short_name, person=mentor, role="mentee"), code="dual_role"
+            )
+    if program.excludes_supervisor_chain:
+        first_line = Profile.objects.filter(user=mentee).values_list("supervisor_id", flat=True).first()
+        second_line = (
+            Profile.objects.filter(user_id=first_line).values_list("supervisor_id", flat=True).first()
+            if first_line
+            else None
+        )
+        if rules.is_supervisor_chain(mentor_id=mentor.pk, first_line_id=first_line, second_line_id=second_line):
+            raise RuleViolation(
+                SUPERVISOR_CHAIN.format(mentor=mentor, mentee=mentee, program=program.short_name), code="supervisor"
+            )
+    if "platform" not in skip and program.platforms:
+        enrollment = Enrollment.objects.filter(
+            user=mentee, cohort=cohort, role=Role.MENTEE, state=EnrollmentState.APPROVED
+        ).first()
+        platform = enrollment.platform_preference if enrollment else ""
+        if platform:
+            levels = dict(Profile.objects.filter(user__in=[mentor, mentee]).values_list("user_id", "career_level"))
+            if not rules.platform_fits(
+                platform=platform, mentee_level=levels.get(mentee.pk), mentor_level=levels.get(mentor.pk)
+            ):
+                from programs.models import Platform
+
+                raise RuleViolation(
+                    PLATFORM_MISMATCH.format(
+                        platform=Platform(platform).label,
+                        mentee=mentee,
+                        mentor=mentor,
+                        wanted="a more senior" if platform == Platform.SENIOR_TO_JUNIOR else "the same",
+                    ),
+                    code="platform",
+                )
+    if "pair_ended" not in skip and Mentorship.objects.filter(
+        program=program, mentor=mentor, mentee=mentee
+    ).exclude(state=MentorshipState.ACTIVE).exists():
+        raise RuleViolation(
+            PAIR_ENDED_BEFORE.format(mentor=mentor, mentee=mentee, program=program.short_name), code="pair_ended"
+        )
+    count = active.filter(mentor=mentor).count()
+    if count >= program.max_mentees_per_mentor:
+        raise RuleViolation(
+            MENTOR_AT_CAPACITY.format(
+                mentor=mentor, count=count, people=_plural(count, "person", "people"), program=program.short_name
+            ),
+            code="mentor_full",
+        )
+    count = active.filter(mentee=mentee).count()
+    if count >= program.max_mentors_per_mentee:
+        raise RuleViolation(
+            MENTEE_HAS_MENTOR.format(
+                mentee=mentee, count=count, mentors=_plural(count, "mentor", "mentors"), program=program.short_name
+            ),
+            code="mentee_full",
+        )
+
+
+def _approved_anywhere(user: User, program: Program, role: str, today: datetime.date) -> bool:
+    """Approved in this role in a cohort of the program that is still running on `today`."""
+    return Enrollment.objects.filter(
+        user=user,
+        cohort__program=program,
+        cohort__is_closed=False,
+        cohort__ends_on__gte=today,
+        role=role,
+        state=EnrollmentState.APPROVED,
+    ).exists()
+
+
+def pair_check(*, program: Program, mentor: User, mentee: User, cohort: Cohort | None = None, today=None) -> None:
+    """Public read-only check (for pages and matching): raises RuleViolation."""
+    cohort = cohort or mentee_cohort(mentee=mentee, program=program)
+    if cohort is None:
+        raise RuleViolation(MENTEE_NOT_APPROVED.format(person=mentee, program=program.short_name), code="not_approved")
+    _check_pair(program=program, cohort=cohort, mentor=mentor, mentee=mentee, today=today or timezone.localdate())

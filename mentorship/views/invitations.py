@@ -1,0 +1,90 @@
+"""Invitations: the lists, one invitation, and the answers to it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from programs.errors import FAILED, RuleViolation, submit
+
+from .. import selectors, services
+from ..forms.invitations import DeclineForm
+
+
+@login_required
+def invitations(request):
+    lists = selectors.invitations_for_user(user=request.user)
+    return render(request, "mentorship/invitations.html", lists)
+
+
+def _invitation_page(request, invitation, decline_form=None):
+    return render(
+        request,
+        "mentorship/invitation_detail.html",
+        {
+            "invitation": invitation,
+            "is_mentor": request.user.pk == invitation.mentor_id,
+            "is_mentee": request.user.pk == invitation.mentee_id,
+            "decline_form": decline_form or DeclineForm(),
+            "free_places": max(
+                invitation.program.max_mentees_per_mentor
+                - services.mentor_active_count(mentor=invitation.mentor, program=invitation.program),
+                0,
+            ),
+        },
+    )
+
+
+@login_required
+def invitation_detail(request, pk):
+    invitation = selectors.invitation_get_for_user(user=request.user, pk=pk)
+    return _invitation_page(request, invitation)
+
+
+def _participant_invitation(request, pk):
+    invitation = selectors.invitation_get_for_user(user=request.user, pk=pk)
+    if request.user.pk not in (invitation.mentee_id, invitation.mentor_id):
+        raise Http404("No such invitation.")
+    return invitation
+
+
+@login_required
+@require_POST
+def invitation_accept(request, pk):
+    invitation = _participant_invitation(request, pk)
+    try:
+        mentorship = services.invitation_accept(invitation=invitation, by=request.user)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        invitation.refresh_from_db()
+        return _invitation_page(request, invitation)
+    messages.success(request, f"You are now {mentorship.mentee.display_name}'s mentor.")
+    return redirect(mentorship.get_absolute_url())
+
+
+@login_required
+@require_POST
+def invitation_decline(request, pk):
+    invitation = _participant_invitation(request, pk)
+    form = DeclineForm(request.POST)
+    declined = submit(
+        form, lambda data: services.invitation_decline(invitation=invitation, by=request.user, reason=data["reason"])
+    )
+    if declined is FAILED:
+        return _invitation_page(request, invitation, decline_form=form)
+    messages.info(request, "You declined the invitation; the mentee has been told.")
+    return redirect("mentorship:invitations")
+
+
+@login_required
+@require_POST
+def invitation_withdraw(request, pk):
+    invitation = _participant_invitation(request, pk)
+    try:
+        services.invitation_withdraw(invitation=invitation, by=request.user)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        return _invitation_page(request, invitation)
+    messages.info(request, "You withdrew the invitation.")
+    return redirect("mentorship:invitations")

@@ -1,0 +1,161 @@
+"""A mentorship's page with its sections (meetings, goals, agreement), and ending,
+extending and setting its duration."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from programs.errors import FAILED, submit
+
+from .. import selectors, services
+from ..forms.mentorships import DurationForm, EndMentorshipForm, ExtendForm
+from ..models import GoalStatus, MeetingStatus
+from ..selectors.compliance import compliance_for
+from ..selectors.goals import can_read_goals, document_name
+
+
+def _mentorship_page(request, mentorship, *, end_form=None, duration_form=None, extend_form=None):
+    program = mentorship.program
+    early_from = services.early_end_from(mentorship=mentorship)
+    today = timezone.localdate()
+    context = {
+        "mentorship": mentorship,
+        "program": program,
+        "role": mentorship.role_of(request.user),
+        "partner": mentorship.partner_of(request.user) if mentorship.role_of(request.user) else None,
+        "end_form": end_form or EndMentorshipForm(),
+        "duration_form": duration_form or DurationForm(),
+        "extend_form": extend_form or ExtendForm(),
+        "early_end_from": early_from if early_from and today < early_from else None,
+        "needs_duration": mentorship.is_active and not program.duration_months and not program.ends_with_cohort
+        and mentorship.agreed_duration_months is None,
+        "discovery_held": services.has_held_meeting(mentorship=mentorship, kind="discovery"),
+        "wrapup_held": services.has_held_meeting(mentorship=mentorship, kind="wrapup"),
+        "extra": _mentorship_extra(request, mentorship),
+    }
+    return render(request, "mentorship/mentorship_detail.html", context)
+
+
+def _mentorship_extra(request, mentorship):
+    """Sections other modules add to the mentorship page (meetings, goals, agreement)."""
+    return mentorship_sections(request=request, mentorship=mentorship)
+
+
+@login_required
+def mentorship_detail(request, pk):
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk)
+    return _mentorship_page(request, mentorship)
+
+
+@login_required
+@require_POST
+def mentorship_end(request, pk):
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
+    form = EndMentorshipForm(request.POST)
+    ended = submit(
+        form,
+        lambda data: services.mentorship_end(
+            mentorship=mentorship, by=request.user, reason=data["reason"], completed=data["outcome"] == "completed"
+        ),
+    )
+    if ended is FAILED:
+        return _mentorship_page(request, mentorship, end_form=form)
+    messages.success(request, "The mentorship has ended; your partner has been told.")
+    return redirect(mentorship.get_absolute_url())
+
+
+@login_required
+@require_POST
+def mentorship_duration(request, pk):
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
+    form = DurationForm(request.POST)
+    done = submit(
+        form, lambda data: services.mentorship_set_duration(mentorship=mentorship, by=request.user, months=data["months"])
+    )
+    if done is FAILED:
+        return _mentorship_page(request, mentorship, duration_form=form)
+    messages.success(request, "The agreed duration is recorded.")
+    return redirect(mentorship.get_absolute_url())
+
+
+@login_required
+@require_POST
+def mentorship_extend(request, pk):
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
+    form = ExtendForm(request.POST)
+    done = submit(
+        form, lambda data: services.mentorship_extend(mentorship=mentorship, by=request.user, months=data["months"])
+    )
+    if done is FAILED:
+        return _mentorship_page(request, mentorship, extend_form=form)
+    messages.success(request, "The mentorship is extended.")
+    return redirect(mentorship.get_absolute_url())
+
+
+RECENT_MEETINGS = 3
+
+
+def mentorship_sections(*, request, mentorship) -> dict:
+    user = request.user
+    role = mentorship.role_of(user)
+    program = mentorship.program
+    now = timezone.now()
+    compliance = compliance_for(mentorship=mentorship)
+
+    qs = mentorship.meetings.order_by("starts_at")
+    if not role:
+        qs = qs.defer("shared_notes", "location")
+    upcoming = list(qs.filter(status=MeetingStatus.SCHEDULED, starts_at__gt=now)[:RECENT_MEETINGS])
+    recent = list(
+        mentorship.meetings.exclude(status=MeetingStatus.SCHEDULED, starts_at__gt=now)
+        .defer("shared_notes", "location")
+        .order_by("-starts_at")[:RECENT_MEETINGS]
+    )
+    to_mark = [m for m in recent if m.status == MeetingStatus.SCHEDULED]
+    # AAHPM: "reschedule the missed call ASAP" — a call cancelled at short notice
+    # keeps asking until something new is in the calendar.
+    short_notice = None
+    latest_cancelled = next((m for m in recent if m.status == MeetingStatus.CANCELLED), None)
+    if (
+        role
+        and mentorship.is_active
+        and latest_cancelled
+        and selectors.is_short_notice(meeting=latest_cancelled, program=program)
+        and not any(m.created_at >= latest_cancelled.cancelled_at for m in upcoming)
+    ):
+        short_notice = {
+            "meeting": latest_cancelled,
+            "message": selectors.short_notice_message(meeting=latest_cancelled, program=program),
+        }
+
+    goal_rows = list(mentorship.goals.values_list("status", flat=True))
+    agreement = selectors.agreement_of(mentorship)
+    sections = [
+        {
+            "template": "mentorship/worklife/_section_meetings.html",
+            "role": role,
+            "upcoming": upcoming,
+            "recent": recent,
+            "to_mark": to_mark,
+            "short_notice": short_notice,
+            "compliance": compliance,
+        },
+        {
+            "template": "mentorship/worklife/_section_goals.html",
+            "role": role,
+            "document": document_name(mentorship),
+            "count": len(goal_rows),
+            "achieved": sum(1 for s in goal_rows if s == GoalStatus.ACHIEVED),
+            "readable": bool(role) and can_read_goals(user=user, mentorship=mentorship),
+            "shared_at": mentorship.goals_shared_at,
+        },
+        {
+            "template": "mentorship/worklife/_section_agreement.html",
+            "role": role,
+            "agreement": agreement,
+            "required": program.requires_agreement,
+        },
+    ]
+    return {"health": compliance.health if compliance else None, "sections": sections}
