@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 if TYPE_CHECKING:
-    from . import _TextFeatures
+    from .text import _TextFeatures
 
 PLATFORM_ANY = 0
 PLATFORM_SENIOR_TO_JUNIOR = 1
