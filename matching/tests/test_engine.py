@@ -155,11 +155,11 @@ def test_alternative_code_paths_give_the_same_scores(monkeypatch, path):
     expected = scores_dense(pool, ALL_ON)
     expected_cands = candidates(pool, ALL_ON, 5, 5)
     if path == "sparse_text":
-        monkeypatch.setattr(engine, "_DENSE_TEXT_MAX_TERMS", 0)
+        monkeypatch.setattr(engine.scoring, "_DENSE_TEXT_MAX_TERMS", 0)
     elif path == "direct_distance":
-        monkeypatch.setattr(engine, "_LOCATION_TABLE_MAX_CELLS", 0)
+        monkeypatch.setattr(engine.scoring, "_LOCATION_TABLE_MAX_CELLS", 0)
     else:
-        monkeypatch.setattr(engine, "_BLOCK_CELLS", 64)
+        monkeypatch.setattr(engine.scoring, "_BLOCK_CELLS", 64)
     pool = random_pool(7, 60, 30)  # fresh pool: no cached scorer
     # The direct distance pass is float32 (coordinates good to ~0.4 m).
     atol = 2e-5 if path == "direct_distance" else 2e-6
