@@ -54,11 +54,18 @@ Assignment
     column generation adds the pairs whose reduced cost under the flow's
     potentials shows they could raise the total score, until none is left
     (certified optimum) or the pass budget is spent.
+
+Modules
+    :mod:`~matching.engine.pool` (the input), :mod:`~matching.engine.text`
+    (TF-IDF), :mod:`~matching.engine.scoring` (weights, distances, the
+    block scorer), :mod:`~matching.engine.candidates` (the top-k graph),
+    :mod:`~matching.engine.explanations` (components in words,
+    suggestions), :mod:`~matching.engine.assignment` (the flow solver) and
+    :mod:`~matching.engine.baselines` (greedy and exact references).  This
+    package only re-exports their public names; the module-level tunables
+    (``_BLOCK_CELLS``, ``_COST_SCALE``, ...) are read where they are
+    defined, so patch them there.
 """
-
-from __future__ import annotations
-
-import numpy as np
 
 from .assignment import Assignment, assign
 from .baselines import assign_exact_reference, assign_greedy, exact_assignment
@@ -74,7 +81,6 @@ from .explanations import (
 )
 from .pool import PLATFORM_ANY, PLATFORM_PEER, PLATFORM_SENIOR_TO_JUNIOR, Pool
 from .scoring import (
-    _ELIGIBLE_ABOVE,
     COMPONENTS,
     EARTH_RADIUS_KM,
     ORG_UNIT_PREFERENCES,
@@ -85,3 +91,42 @@ from .scoring import (
     scores_dense,
 )
 from .text import STOP_WORDS, text_features, tfidf
+
+__all__ = [
+    # pool
+    "PLATFORM_ANY",
+    "PLATFORM_PEER",
+    "PLATFORM_SENIOR_TO_JUNIOR",
+    "Pool",
+    # text
+    "STOP_WORDS",
+    "text_features",
+    "tfidf",
+    # scoring
+    "COMPONENTS",
+    "EARTH_RADIUS_KM",
+    "ORG_UNIT_PREFERENCES",
+    "Scorer",
+    "Weights",
+    "distance_km",
+    "scorer_for",
+    "scores_dense",
+    # candidates
+    "Candidates",
+    "candidates",
+    # explanations
+    "Component",
+    "Explanation",
+    "Suggestion",
+    "component_values",
+    "explain",
+    "explain_many",
+    "suggest",
+    # assignment
+    "Assignment",
+    "assign",
+    # baselines
+    "assign_exact_reference",
+    "assign_greedy",
+    "exact_assignment",
+]
