@@ -261,6 +261,6 @@ def shortlist_create(*, program: Program, mentee: User, mentors: list[User], not
             + ". Speak with them, then invite the one that fits."
             + (f"\n\n{shortlist.note}" if shortlist.note else "")
         ),
-        url=reverse("mentorship:directory", kwargs={"slug": program.slug}),
+        url=reverse("directory:list", kwargs={"slug": program.slug}),
     )
     return shortlist

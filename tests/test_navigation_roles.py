@@ -16,8 +16,8 @@ from programs.selectors import user_with_roles
 pytestmark = pytest.mark.django_db
 
 PROGRAMS = reverse("programs:list")
-FIND = reverse("mentorship:directory_index")
-INVITATIONS = reverse("mentorship:invitations")
+FIND = reverse("directory:index")
+INVITATIONS = reverse("invitations:list")
 
 
 def nav(client) -> tuple[str, list]:
@@ -114,7 +114,7 @@ def test_each_person_gets_the_links_of_their_own_roles_and_section(client):
 @pytest.mark.parametrize(
     "url, active",
     [(reverse("dashboard"), "Dashboard"), (PROGRAMS, "Programs"), (reverse("events:list"), "Events"),
-     (reverse("mentorship:profile"), "Profile"), (reverse("mentorship:notifications"), None)],
+     (reverse("people:profile"), "Profile"), (reverse("notifications:list"), None)],
 )
 def test_the_link_of_the_section_the_page_is_in_is_marked(client, url, active):
     import re

@@ -284,23 +284,23 @@ def site_values(w: World, name: str) -> dict:
         "events:ics": {"pk": w.event.pk},
         # Capability links: a forged or tampered one must open nothing.
         "surveys:respond": {"token": _tampered(w.survey_invitation.token)},
-        "mentorship:unsubscribe": {"token": _tampered(unsubscribe_token(w.mentee.pk))},
-        "worklife:calendar_feed": {"token": "canary-feed-" + "t" * 40},
-        "mentorship:person": {"pk": w.mentee.pk},
-        "mentorship:photo": {"pk": w.mentee.pk},
-        "mentorship:directory": {"slug": w.program.slug},
-        "mentorship:mentor": {"slug": w.program.slug, "pk": w.mentor.pk},
-        "mentorship:invite": {"slug": w.program.slug, "pk": w.mentor.pk},
+        "notifications:unsubscribe": {"token": _tampered(unsubscribe_token(w.mentee.pk))},
+        "calendar:feed": {"token": "canary-feed-" + "t" * 40},
+        "people:detail": {"pk": w.mentee.pk},
+        "people:photo": {"pk": w.mentee.pk},
+        "directory:list": {"slug": w.program.slug},
+        "directory:mentor": {"slug": w.program.slug, "pk": w.mentor.pk},
+        "directory:invite": {"slug": w.program.slug, "pk": w.mentor.pk},
         "account_confirm_email": {"key": "MQ:1tFake:forged-key"},
         "account_reset_password_from_key": {"uidb36": int_to_base36(w.mentee.pk), "key": "set-password"},
     }
     if name in table:
         return table[name]
-    if name.startswith("mentorship:invitation"):
+    if name.startswith("invitations:detail"):
         return {"pk": w.invitation.pk}
-    if name.startswith("worklife:meeting") and name not in ("worklife:meetings", "worklife:meeting_new"):
+    if name.startswith("meetings:detail") and name not in ("meetings:list", "meetings:new"):
         return {"pk": w.held.pk}
-    if name.startswith("worklife:goal_") and name not in ("worklife:goal_new",):
+    if name.startswith("worklife:goal_") and name not in ("goals:new",):
         return {"pk": w.goal.pk}
     # mentorships/<pk>/… (the pair's page, meetings, goals, agreement)
     return {"pk": pair_pk, "slug": w.program.slug, "token": "forged"}
@@ -529,7 +529,7 @@ def test_no_url_answers_the_programs_own_staff_with_a_server_error(world):
 
 # RFC 8058: mail clients' one-click unsubscribe POSTs without a CSRF token; the
 # signed token in the URL is the credential (mentorship.views.unsubscribe).
-CSRF_EXEMPT = {"mentorship:unsubscribe"}
+CSRF_EXEMPT = {"notifications:unsubscribe"}
 
 
 @pytest.mark.parametrize("who", ["mentee", "mentor", None])
@@ -551,7 +551,7 @@ def test_every_post_without_its_csrf_token_is_refused(world, who):
 
 def test_the_exempt_unsubscribe_link_needs_its_signed_token(world):
     client = Client(enforce_csrf_checks=True)
-    forged = reverse("mentorship:unsubscribe", args=[_tampered(unsubscribe_token(world.mentee.pk))])
+    forged = reverse("notifications:unsubscribe", args=[_tampered(unsubscribe_token(world.mentee.pk))])
     assert client.post(forged, {"List-Unsubscribe": "One-Click"}).status_code == 404
     assert Profile.objects.get(user=world.mentee).email_frequency != "off"
 
@@ -780,22 +780,22 @@ def check(client, form: dict, data: dict, problems: list) -> None:
 def fuzz_pages(w: World) -> dict:
     return {
         "profile": ("mentee", "/profile/"),
-        "invite": ("neighbour", reverse("mentorship:mentor", args=[w.program.slug, w.mentor.pk])),
+        "invite": ("neighbour", reverse("directory:mentor", args=[w.program.slug, w.mentor.pk])),
         "decline": ("mentor", w.invitation.get_absolute_url()),
         "mentorship": ("mentor", w.pair.get_absolute_url()),
-        "meeting new": ("mentor", reverse("worklife:meeting_new", args=[w.pair.pk])),
-        "meeting": ("mentor", reverse("worklife:meeting", args=[w.upcoming.pk])),
-        "meeting held": ("mentee", reverse("worklife:meeting", args=[w.held.pk])),
-        "goals": ("mentee", reverse("worklife:goals", args=[w.pair.pk])),
-        "goal edit": ("mentee", reverse("worklife:goal_edit", args=[w.goal.pk])),
-        "agreement": ("mentee", reverse("worklife:agreement", args=[w.pair.pk])),
+        "meeting new": ("mentor", reverse("meetings:new", args=[w.pair.pk])),
+        "meeting": ("mentor", reverse("meetings:detail", args=[w.upcoming.pk])),
+        "meeting held": ("mentee", reverse("meetings:detail", args=[w.held.pk])),
+        "goals": ("mentee", reverse("goals:list", args=[w.pair.pk])),
+        "goal edit": ("mentee", reverse("goals:edit", args=[w.goal.pk])),
+        "agreement": ("mentee", reverse("agreements:detail", args=[w.pair.pk])),
         "enrol": ("outsider", reverse("programs:enroll", args=[w.program.slug, w.cohort.pk, "mentee"])),
         "event": ("mentee", w.event.get_absolute_url()),
         "survey": (None, w.survey_invitation.get_absolute_url()),
-        "unsubscribe": (None, reverse("mentorship:unsubscribe", args=[unsubscribe_token(w.mentee.pk)])),
-        "directory": ("neighbour", reverse("mentorship:directory", args=[w.program.slug])),
-        "calendar": ("mentee", reverse("worklife:calendar")),
-        "notifications": ("mentee", reverse("mentorship:notifications")),
+        "unsubscribe": (None, reverse("notifications:unsubscribe", args=[unsubscribe_token(w.mentee.pk)])),
+        "directory": ("neighbour", reverse("directory:list", args=[w.program.slug])),
+        "calendar": ("mentee", reverse("calendar:settings")),
+        "notifications": ("mentee", reverse("notifications:list")),
         # The coordinators' forms, as the program's own coordinator.
         "admin program": ("own coordinator", reverse("admin:programs_program_change", args=[w.program.pk])),
         "admin cohort": ("own coordinator", reverse("admin:programs_cohort_add")),
@@ -874,8 +874,8 @@ def test_hostile_form_input_is_refused_cleanly_and_stores_nothing(world, page):
 def test_a_meeting_at_the_end_of_time_is_refused_not_a_server_error(world, when):
     client = client_for(world, "mentor")
     for path in (
-        reverse("worklife:meeting_new", args=[world.pair.pk]),
-        reverse("worklife:meeting_reschedule", args=[world.upcoming.pk]),
+        reverse("meetings:new", args=[world.pair.pk]),
+        reverse("meetings:reschedule", args=[world.upcoming.pk]),
     ):
         data = {"status": "scheduled", "starts_at": when, "duration_minutes": "60", "kind": "checkin", "mode": "video"}
         response = client.post(path, data)

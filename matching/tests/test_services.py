@@ -215,7 +215,7 @@ def test_shortlist_reaches_the_mentee_and_the_directory(client, hhs_cohort, djan
     assert Shortlist.objects.get().entries.get().mentor == mentor
     assert Notification.objects.filter(user=mentee, subject__contains="suggests 1 potential mentor").exists()
     client.force_login(mentee)
-    page = client.get(reverse("mentorship:directory", kwargs={"slug": "hhs"}))
+    page = client.get(reverse("directory:list", kwargs={"slug": "hhs"}))
     assert "For budgeting help" in page.content.decode()
     assert "suggests these mentors" in page.content.decode()
 

@@ -4,7 +4,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from mentorship import views
+from mentorship.views import home
 from programs import admin_scope
 
 # The admin signs in through allauth, so its rate limits and verification apply.
@@ -15,8 +15,8 @@ admin.site.site_title = "Mentoring programs"
 admin.site.index_title = "Your programs"
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
+    path("", home.home, name="home"),
+    path("dashboard/", home.dashboard, name="dashboard"),
     path("accounts/", include("allauth.urls")),
     # Before the admin's own "View on site" (same path): only objects in the coordinator's scope.
     path(
@@ -29,7 +29,6 @@ urlpatterns = [
     path("events/", include("programs.events_urls")),
     path("surveys/", include("surveys.urls")),
     path("", include("mentorship.urls")),
-    path("", include("mentorship.worklife_urls")),
 ]
 
 # Uploaded media (profile photos) are never served as public files, not even in

@@ -68,7 +68,7 @@ class Agreement(models.Model):
         return f"Mentoring agreement of {self.mentorship}"
 
     def get_absolute_url(self):
-        return reverse("worklife:agreement", kwargs={"pk": self.mentorship_id})
+        return reverse("agreements:detail", kwargs={"pk": self.mentorship_id})
 
     @property
     def is_signed_by_both(self) -> bool:

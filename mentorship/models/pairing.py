@@ -58,7 +58,7 @@ class Invitation(models.Model):
         return f"{self.mentee} → {self.mentor} ({self.get_state_display()})"
 
     def get_absolute_url(self):
-        return reverse("mentorship:invitation", kwargs={"pk": self.pk})
+        return reverse("invitations:detail", kwargs={"pk": self.pk})
 
 
 class MentorshipState(models.TextChoices):
@@ -147,7 +147,7 @@ class Mentorship(models.Model):
         return f"{self.mentor} mentors {self.mentee} ({self.program.short_name})"
 
     def get_absolute_url(self):
-        return reverse("mentorship:mentorship", kwargs={"pk": self.pk})
+        return reverse("mentorships:detail", kwargs={"pk": self.pk})
 
     @property
     def is_active(self) -> bool:

@@ -141,7 +141,7 @@ class Profile(models.Model):
         return f"Profile of {self.user}"
 
     def get_absolute_url(self):
-        return reverse("mentorship:person", kwargs={"pk": self.user_id})
+        return reverse("people:detail", kwargs={"pk": self.user_id})
 
 
 class JobHistoryEntry(models.Model):

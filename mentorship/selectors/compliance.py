@@ -396,12 +396,12 @@ def url_template(viewname: str) -> str:
 
 
 def _urls(mentorship_id: int) -> dict:
-    new = url_template("worklife:meeting_new").format(pk=mentorship_id)
+    new = url_template("meetings:new").format(pk=mentorship_id)
     return {
         "meeting_new": new,
         "meeting_discovery": f"{new}?kind=discovery",
         "meeting_wrapup": f"{new}?kind=wrapup",
-        "agreement": url_template("worklife:agreement").format(pk=mentorship_id),
+        "agreement": url_template("agreements:detail").format(pk=mentorship_id),
     }
 
 

@@ -14,7 +14,7 @@ def document_name(mentorship: Mentorship) -> str:
 def mentorship_goals_url(mentorship: Mentorship) -> str:
     from django.urls import reverse
 
-    return reverse("worklife:goals", kwargs={"pk": mentorship.pk})
+    return reverse("goals:list", kwargs={"pk": mentorship.pk})
 
 
 def can_read_goals(*, user: User, mentorship: Mentorship) -> bool:

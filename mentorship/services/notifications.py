@@ -39,7 +39,7 @@ def notification_email_send(*, notification_id: int) -> bool:
         profile = getattr(notification.user, "profile", None)
         if profile is not None and profile.email_frequency == EmailFrequency.OFF:
             return False  # seen on the site; the person asked for essential mail only
-        unsubscribe = settings.SITE_URL + reverse("mentorship:unsubscribe", args=[unsubscribe_token(notification.user_id)])
+        unsubscribe = settings.SITE_URL + reverse("notifications:unsubscribe", args=[unsubscribe_token(notification.user_id)])
         body += f"\nFewer emails: {unsubscribe}\n"
     try:
         send_mail(

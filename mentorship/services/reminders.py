@@ -154,7 +154,7 @@ def _checkin_messages(m, c, today, names: dict[int, str]):
             )
         else:
             lines.append(f"You have met this month's {c.minimum} minutes. Well done.")
-    url = url_template("mentorship:mentorship").format(pk=m.pk)
+    url = url_template("mentorships:detail").format(pk=m.pk)
     body = "\n\n".join(lines)
     period = c.contact_deadline.isoformat()  # one nudge per contact that falls due, however often the planner runs
     for person_id, partner_id in ((m.mentor_id, m.mentee_id), (m.mentee_id, m.mentor_id)):
@@ -435,7 +435,7 @@ def reminders_send(*, delivery_ids: list[int]) -> int:
         body = f"{row.body}\n\n{link}\n"
         headers = {}
         if not row.essential:
-            unsubscribe = settings.SITE_URL + reverse("mentorship:unsubscribe", args=[unsubscribe_token(row.user_id)])
+            unsubscribe = settings.SITE_URL + reverse("notifications:unsubscribe", args=[unsubscribe_token(row.user_id)])
             body += f"\nToo many emails? Change how often we write, or stop these reminders: {unsubscribe}\n"
             headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
         message = EmailMultiAlternatives(

@@ -23,7 +23,7 @@ def active_section(match) -> str | None:
     """Which navigation link the page belongs to, if any."""
     if match is None:
         return None
-    if match.url_name in ("dashboard", "profile"):
+    if match.view_name in ("dashboard", "people:profile"):
         return match.url_name
     if match.namespace in ("programs", "events"):
         return match.namespace

@@ -162,16 +162,16 @@ def test_only_the_pair_writes_and_signs_and_only_while_active(wtap):
 
 
 def test_the_pair_drafts_and_signs_through_the_pages(client, wtap):
-    url = reverse("worklife:agreement", kwargs={"pk": wtap.pk})
+    url = reverse("agreements:detail", kwargs={"pk": wtap.pk})
     client.force_login(wtap.mentor)
     page = client.get(url).content.decode()
     assert "WTAP requires a mentoring agreement signed by both of you." in page
     assert "The mentoring relationship will last for 3 years" in page  # the draft, prefilled
 
-    response = client.post(reverse("worklife:agreement_edit", kwargs={"pk": wtap.pk}), terms())
+    response = client.post(reverse("agreements:edit", kwargs={"pk": wtap.pk}), terms())
     assert response.status_code == 302
     response = client.post(
-        reverse("worklife:agreement_sign", kwargs={"pk": wtap.pk}), {"typed_name": "Morgan Lee", "confirm": "on"}
+        reverse("agreements:sign", kwargs={"pk": wtap.pk}), {"typed_name": "Morgan Lee", "confirm": "on"}
     )
     assert response.status_code == 302
     page = client.get(url).content.decode()
@@ -180,11 +180,11 @@ def test_the_pair_drafts_and_signs_through_the_pages(client, wtap):
 
     client.force_login(wtap.mentee)
     response = client.post(
-        reverse("worklife:agreement_sign", kwargs={"pk": wtap.pk}), {"typed_name": "Someone Else", "confirm": "on"}
+        reverse("agreements:sign", kwargs={"pk": wtap.pk}), {"typed_name": "Someone Else", "confirm": "on"}
     )
     assert response.status_code == 200
     assert "Type your full name as it appears on your profile (Riley Okafor) to sign." in response.content.decode()
-    client.post(reverse("worklife:agreement_sign", kwargs={"pk": wtap.pk}), {"typed_name": "Riley Okafor", "confirm": "on"})
+    client.post(reverse("agreements:sign", kwargs={"pk": wtap.pk}), {"typed_name": "Riley Okafor", "confirm": "on"})
     assert Agreement.objects.get().is_signed_by_both
     page = client.get(url).content.decode()
     assert "Signed by both" in page and "read-only" in page
@@ -195,7 +195,7 @@ def test_the_pair_drafts_and_signs_through_the_pages(client, wtap):
 def test_the_edit_page_shows_the_services_length_rule_and_keeps_what_was_typed(client, wtap, low, high):
     client.force_login(wtap.mentor)
     response = client.post(
-        reverse("worklife:agreement_edit", kwargs={"pk": wtap.pk}),
+        reverse("agreements:edit", kwargs={"pk": wtap.pk}),
         terms(min_meeting_minutes=low, max_meeting_minutes=high, feedback="Kept as typed"),
     )
 
@@ -211,7 +211,7 @@ def test_the_printable_view_has_every_term_and_both_signatures(client, wtap):
     services.agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee")
     client.force_login(wtap.mentee)
 
-    page = client.get(reverse("worklife:agreement_print", kwargs={"pk": wtap.pk})).content.decode()
+    page = client.get(reverse("agreements:print", kwargs={"pk": wtap.pk})).content.decode()
     assert "Draft — not yet signed by both." in page
     for value in terms().values():
         if isinstance(value, str) and value != "monthly":
@@ -252,7 +252,7 @@ def test_coordinators_see_who_signed_never_the_terms(client, wtap):
     detail = client.get(wtap.get_absolute_url()).content.decode()
     assert "Mentor signed 6 Apr 2026; mentee has not signed." in detail
     assert "SECRET-ROLE" not in detail
-    assert client.get(reverse("worklife:agreement", kwargs={"pk": wtap.pk})).status_code == 404
+    assert client.get(reverse("agreements:detail", kwargs={"pk": wtap.pk})).status_code == 404
 
 
 def test_a_refusal_about_the_agreements_state_comes_back_as_a_message(client, wtap):
@@ -260,7 +260,7 @@ def test_a_refusal_about_the_agreements_state_comes_back_as_a_message(client, wt
     services.agreements.agreement_sign(agreement=agreement, by=wtap.mentee, typed_name="Riley Okafor")
     client.force_login(wtap.mentor)
 
-    response = client.post(reverse("worklife:agreement_edit", kwargs={"pk": wtap.pk}), terms(feedback="Sneaky"), follow=True)
+    response = client.post(reverse("agreements:edit", kwargs={"pk": wtap.pk}), terms(feedback="Sneaky"), follow=True)
 
     assert "Riley Okafor signed these terms on 06 April 2026, so they can no longer be edited." in response.content.decode()
     assert Agreement.objects.get().feedback == terms()["feedback"]

@@ -47,7 +47,7 @@ def test_a_meetings_ics_parses_back_with_summary_start_duration_and_uid(client, 
     MeetingPrivateNote.objects.create(meeting=meeting, author=mentorship.mentor, text="PRIVATE-NOTE")
     client.force_login(mentorship.mentee)
 
-    response = client.get(reverse("worklife:meeting_ics", kwargs={"pk": meeting.pk}))
+    response = client.get(reverse("meetings:ics", kwargs={"pk": meeting.pk}))
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"
@@ -90,7 +90,7 @@ def test_the_private_feed_lists_the_persons_meetings_and_nobody_elses(client, me
     old = met(mentorship, at(2025, 1, 9, 15))  # more than a year back: out of the feed
     token = services.calendars.calendar_token_get(user=mentorship.mentee).token
 
-    response = client.get(reverse("worklife:calendar_feed", kwargs={"token": token}))  # no sign-in
+    response = client.get(reverse("calendar:feed", kwargs={"token": token}))  # no sign-in
 
     assert response.status_code == 200
     uids = {str(e["uid"]) for e in events(response.content)}
@@ -103,31 +103,31 @@ def test_the_private_feed_lists_the_persons_meetings_and_nobody_elses(client, me
 @pytest.mark.parametrize("token", ["wrong", "A" * 43, "A" * 80])
 def test_a_feed_url_with_a_wrong_token_is_404(client, mentorship, token):
     services.calendars.calendar_token_get(user=mentorship.mentee)
-    assert client.get(reverse("worklife:calendar_feed", kwargs={"token": token})).status_code == 404
+    assert client.get(reverse("calendar:feed", kwargs={"token": token})).status_code == 404
 
 
 def test_resetting_the_token_retires_the_old_url(client, mentorship):
     old = services.calendars.calendar_token_get(user=mentorship.mentor).token
     client.force_login(mentorship.mentor)
-    client.post(reverse("worklife:calendar_reset"))
+    client.post(reverse("calendar:reset"))
     new = CalendarFeedToken.objects.get(user=mentorship.mentor).token
 
     assert new != old
     client.logout()
-    assert client.get(reverse("worklife:calendar_feed", kwargs={"token": old})).status_code == 404
-    assert client.get(reverse("worklife:calendar_feed", kwargs={"token": new})).status_code == 200
+    assert client.get(reverse("calendar:feed", kwargs={"token": old})).status_code == 404
+    assert client.get(reverse("calendar:feed", kwargs={"token": new})).status_code == 200
 
 
 def test_an_inactive_persons_feed_is_404(client, mentorship):
     token = services.calendars.calendar_token_get(user=mentorship.mentor).token
     mentorship.mentor.is_active = False
     mentorship.mentor.save()
-    assert client.get(reverse("worklife:calendar_feed", kwargs={"token": token})).status_code == 404
+    assert client.get(reverse("calendar:feed", kwargs={"token": token})).status_code == 404
 
 
 def test_the_calendar_page_shows_the_persons_private_address(client, mentorship):
     client.force_login(mentorship.mentee)
-    page = client.get(reverse("worklife:calendar")).content.decode()
+    page = client.get(reverse("calendar:settings")).content.decode()
     token = CalendarFeedToken.objects.get(user=mentorship.mentee).token
     assert f"http://testserver/calendar/feed/{token}.ics" in page
     assert f"webcal://testserver/calendar/feed/{token}.ics" in page

@@ -234,7 +234,7 @@ def test_an_unsigned_agreement_is_a_due_step_where_the_program_requires_one(slug
     assert result.health["code"] == ON_TRACK  # not due yet, but on the list
     item = next(i for i in result.due if "agreement" in i["text"])
     assert item["text"] == f"{mentorship.program.short_name}: draft and sign the mentoring agreement"
-    assert item["url"] == reverse("worklife:agreement", kwargs={"pk": mentorship.pk})
+    assert item["url"] == reverse("agreements:detail", kwargs={"pk": mentorship.pk})
     assert item["when"] == D(2026, 3, 31)
 
 
@@ -381,7 +381,7 @@ def test_the_dashboard_shows_health_and_the_agreement_due_step(client):
     page = client.get(reverse("dashboard")).content.decode()
 
     assert "WTAP: draft and sign the mentoring agreement" in page
-    assert reverse("worklife:agreement", kwargs={"pk": mentorship.pk}) in page
+    assert reverse("agreements:detail", kwargs={"pk": mentorship.pk}) in page
     assert "badge-health-on_track" in page
 
 

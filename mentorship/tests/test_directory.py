@@ -97,7 +97,7 @@ def _filter_query(spec: dict, skills: dict) -> dict:
 def test_directory_filters(client, hhs, query, expected):
     client.force_login(hhs["mentee"])
 
-    response = client.get(reverse("mentorship:directory", args=["hhs"]), _filter_query(query, hhs["skills"]))
+    response = client.get(reverse("directory:list", args=["hhs"]), _filter_query(query, hhs["skills"]))
 
     assert response.status_code == HTTPStatus.OK
     assert names(response) == expected
@@ -106,7 +106,7 @@ def test_directory_filters(client, hhs, query, expected):
 def test_skill_boxes_keep_what_was_ticked(client, hhs):
     client.force_login(hhs["mentee"])
 
-    page = client.get(reverse("mentorship:directory", args=["hhs"]), {"skill": [hhs["skills"]["budgeting"]]}).content.decode()
+    page = client.get(reverse("directory:list", args=["hhs"]), {"skill": [hhs["skills"]["budgeting"]]}).content.decode()
 
     boxes = re.findall(r'<input type="checkbox" name="skill" value="(\d+)" class="form-check-input" id="id_skill_\d+"( checked)?>', page)
     assert {int(v) for v, _ in boxes} >= set(hhs["skills"].values())
@@ -114,13 +114,13 @@ def test_skill_boxes_keep_what_was_ticked(client, hhs):
     assert '<label class="form-check-label" for="id_skill_0">' in page
     assert "<details class=\"mb-2\" open>" in page
 
-    bad = client.get(reverse("mentorship:directory", args=["hhs"]), {"skill": ["no-such-skill"]}).content.decode()
+    bad = client.get(reverse("directory:list", args=["hhs"]), {"skill": ["no-such-skill"]}).content.decode()
     assert 'id="id_skill_0" aria-invalid="true">' in bad  # as Django's widget marks a field in error
 
 
 def test_distances_show_in_the_unit_asked_for(client, hhs):
     client.force_login(hhs["mentee"])
-    url = reverse("mentorship:directory", args=["hhs"])
+    url = reverse("directory:list", args=["hhs"])
 
     km = client.get(url, {"near": "Bethesda, MD", "within": 1000}).content.decode()
     miles = client.get(url, {"near": "Bethesda, MD", "within": 1000, "distance_unit": "mi"}).content.decode()
@@ -132,7 +132,7 @@ def test_distances_show_in_the_unit_asked_for(client, hhs):
 def test_unknown_place_is_said_and_not_silently_ignored(client, hhs):
     client.force_login(hhs["mentee"])
 
-    response = client.get(reverse("mentorship:directory", args=["hhs"]), {"near": "Qwxyzville, ZZ", "within": 10})
+    response = client.get(reverse("directory:list", args=["hhs"]), {"near": "Qwxyzville, ZZ", "within": 10})
 
     assert "We could not find that place" in response.content.decode()
     assert names(response) == ALL
@@ -142,7 +142,7 @@ def test_hhs_platform_preference_is_the_default_level_filter(client, hhs):
     viewer = mentee_in(hhs["cohort"], platform_preference=Platform.PEER_TO_PEER)
     place(viewer, "Bethesda, MD", career_level=CareerLevel.MID)
     client.force_login(viewer)
-    url = reverse("mentorship:directory", args=["hhs"])
+    url = reverse("directory:list", args=["hhs"])
 
     assert names(client.get(url)) == ["Grace Hopper"]
     assert names(client.get(url, {"level": ""})) == ALL  # “any career level”, chosen explicitly
@@ -157,7 +157,7 @@ def test_the_newest_cohorts_enrolment_sets_the_default_level(client, hhs):
     place(viewer, "Bethesda, MD", career_level=CareerLevel.MID)
     client.force_login(viewer)
 
-    assert names(client.get(reverse("mentorship:directory", args=["hhs"]))) == ["Grace Hopper"]
+    assert names(client.get(reverse("directory:list", args=["hhs"]))) == ["Grace Hopper"]
 
 
 @pytest.mark.parametrize(
@@ -208,14 +208,14 @@ def test_the_mentee_does_not_see_themselves(client, hhs):
     mentee_in(hhs["cohort"], person)  # HHS: mentor and mentee at once
     client.force_login(person)
 
-    assert "Ada Lovelace" not in names(client.get(reverse("mentorship:directory", args=["hhs"])))
+    assert "Ada Lovelace" not in names(client.get(reverse("directory:list", args=["hhs"])))
 
 
 def test_free_places_on_each_card(client, hhs):
     pair(hhs["cohort"], hhs["mentors"]["grace"], mentee_in(hhs["cohort"]))
     client.force_login(hhs["mentee"])
 
-    body = client.get(reverse("mentorship:directory", args=["hhs"])).content.decode()
+    body = client.get(reverse("directory:list", args=["hhs"])).content.decode()
 
     assert body.count("5 of 5 places free") == 2  # Ada and Katherine
     assert body.count("4 of 5 places free") == 1  # Grace
@@ -241,7 +241,7 @@ def test_pages_keep_the_filters_in_bookmarkable_links(client):
         if n % 3 != 2:  # 30 of the 45 offer the skill
             profile(mentor).skills_offered.add(skill)
     client.force_login(mentee)
-    url = reverse("mentorship:directory", args=["aahpm"])
+    url = reverse("directory:list", args=["aahpm"])
     query = {"q": "mentor", "skill": [skill.pk], "free": "on"}
 
     first = client.get(url, query)
@@ -269,7 +269,7 @@ def test_a_page_past_the_end_shows_the_last_page(client):
         mentor_in(cohort)
     client.force_login(mentee_in(cohort))
 
-    response = client.get(reverse("mentorship:directory", args=["aahpm"]), {"page": "99"})
+    response = client.get(reverse("directory:list", args=["aahpm"]), {"page": "99"})
 
     assert response.status_code == HTTPStatus.OK
     assert len(names(response)) == 3
@@ -290,14 +290,14 @@ def test_mentor_page_shows_the_free_places_and_the_expectations(client, aahpm):
     pair(aahpm, mentor, mentee_in(aahpm))
     client.force_login(mentee_in(aahpm))
 
-    body = client.get(reverse("mentorship:mentor", args=["aahpm", mentor.pk])).content.decode()
+    body = client.get(reverse("directory:mentor", args=["aahpm", mentor.pk])).content.decode()
 
     assert "1 of 2 places free" in body
     assert "AAHPM mentors take at most 2 mentees at a time." in body
     assert "A discovery call to start, where you agree the duration, and a wrap-up call to finish." in body
     assert "48 hours' notice to reschedule." in body
     assert "You keep a Mentoring Worksheet." in body
-    assert reverse("mentorship:invite", args=["aahpm", mentor.pk]) in body
+    assert reverse("directory:invite", args=["aahpm", mentor.pk]) in body
     assert "Send invitation" in body
 
 
@@ -308,17 +308,17 @@ def test_no_invite_button_where_pairs_are_formed_for_you(client, slug):
     client.force_login(mentee_in(cohort))
     program = cohort.program
 
-    detail = client.get(reverse("mentorship:mentor", args=[slug, mentor.pk])).content.decode()
-    directory = client.get(reverse("mentorship:directory", args=[slug])).content.decode()
+    detail = client.get(reverse("directory:mentor", args=[slug, mentor.pk])).content.decode()
+    directory = client.get(reverse("directory:list", args=[slug])).content.decode()
 
     assert f"How pairs form in {escape(program.short_name)}" in detail
     assert escape(program.pairing_description) in detail
     assert "Send invitation" not in detail
-    assert reverse("mentorship:invite", args=[slug, mentor.pk]) not in detail
+    assert reverse("directory:invite", args=[slug, mentor.pk]) not in detail
     assert escape(program.pairing_description) in directory
     # Posting anyway is refused by the service; the page still says how pairs form.
     response = client.post(
-        reverse("mentorship:invite", args=[slug, mentor.pk]), {"message": "Please be my mentor, I need help."}
+        reverse("directory:invite", args=[slug, mentor.pk]), {"message": "Please be my mentor, I need help."}
     )
     assert escape(program.pairing_description) in response.content.decode()
     assert not mentor.invitations_received.exists()
@@ -329,7 +329,7 @@ def test_full_mentor_page_says_why_and_refuses_the_invitation_with_the_message(c
     fill(aahpm, mentor, 2)
     mentee = mentee_in(aahpm)
     client.force_login(mentee)
-    url = reverse("mentorship:mentor", args=["aahpm", mentor.pk])
+    url = reverse("directory:mentor", args=["aahpm", mentor.pk])
     full = services.MENTOR_AT_CAPACITY.format(mentor=mentor, count=2, people="people", program="AAHPM")
 
     page = client.get(url).content.decode()
@@ -337,7 +337,7 @@ def test_full_mentor_page_says_why_and_refuses_the_invitation_with_the_message(c
     assert full in page
     assert "Send invitation" not in page
 
-    response = client.post(reverse("mentorship:invite", args=["aahpm", mentor.pk]), {"message": "Hello, please."})
+    response = client.post(reverse("directory:invite", args=["aahpm", mentor.pk]), {"message": "Hello, please."})
     assert response.status_code == HTTPStatus.OK
     assert full in response.content.decode()
     assert not mentee.invitations_sent.exists()
@@ -348,7 +348,7 @@ def test_inviting_through_the_page(client, aahpm):
     client.force_login(mentee)
 
     response = client.post(
-        reverse("mentorship:invite", args=["aahpm", mentor.pk]),
+        reverse("directory:invite", args=["aahpm", mentor.pk]),
         {"message": "Leading family meetings on goals of care.", "source": "suggestion"},
     )
 
@@ -356,7 +356,7 @@ def test_inviting_through_the_page(client, aahpm):
     assert response.status_code == HTTPStatus.FOUND
     assert response.url == invitation.get_absolute_url()
     assert invitation.source == "suggestion"
-    page = client.get(reverse("mentorship:mentor", args=["aahpm", mentor.pk])).content.decode()
+    page = client.get(reverse("directory:mentor", args=["aahpm", mentor.pk])).content.decode()
     assert "See the invitation" in page
     assert "Send invitation" not in page
 
@@ -365,7 +365,7 @@ def test_invitation_message_is_required_on_the_page(client, aahpm):
     mentor, mentee = mentor_in(aahpm), mentee_in(aahpm)
     client.force_login(mentee)
 
-    response = client.post(reverse("mentorship:invite", args=["aahpm", mentor.pk]), {"message": ""})
+    response = client.post(reverse("directory:invite", args=["aahpm", mentor.pk]), {"message": ""})
 
     assert response.status_code == HTTPStatus.OK
     assert response.context["form"].errors["message"]
@@ -378,7 +378,7 @@ def test_mentor_page_is_only_for_mentors_of_the_program(client, aahpm):
     elsewhere = mentor_in(cohort_of("hhs"))
 
     for person in (not_a_mentor, elsewhere):
-        response = client.get(reverse("mentorship:mentor", args=["aahpm", person.pk]))
+        response = client.get(reverse("directory:mentor", args=["aahpm", person.pk]))
         assert response.status_code == HTTPStatus.NOT_FOUND
 
 
@@ -418,7 +418,7 @@ def test_directory_takes_the_same_queries_for_5_or_60_mentors(client, query, set
     _mentors(small, 5, skills)
     _mentors(large, 60, skills)
     query = {**query, "skill": [skills[3].pk]} if query else query
-    url = reverse("mentorship:directory", args=["hhs"])
+    url = reverse("directory:list", args=["hhs"])
 
     counts, rows = [], []
     for cohort in (small, large):
@@ -446,7 +446,7 @@ def test_mentor_page_queries_do_not_grow_with_skills_or_history(client):
         profile(many).job_history.create(title=f"Job {n}", start_year=2000 + n)
     client.force_login(mentee_in(cohort))
 
-    counts = [_queries(client, reverse("mentorship:mentor", args=["aahpm", m.pk])) for m in (few, many, few)]
+    counts = [_queries(client, reverse("directory:mentor", args=["aahpm", m.pk])) for m in (few, many, few)]
 
     assert counts[1] == counts[2]
 
@@ -460,7 +460,7 @@ def test_mentor_page_reads_the_profile_and_its_lists_once(client):
     client.force_login(mentee_in(cohort))
 
     with CaptureQueriesContext(connection) as captured:
-        body = client.get(reverse("mentorship:mentor", args=["aahpm", mentor.pk])).content.decode()
+        body = client.get(reverse("directory:mentor", args=["aahpm", mentor.pk])).content.decode()
 
     assert "Goals of care" in body and "Public speaking" in body and "Palliative care physician" in body
     for table in ("mentorship_profile_skills_offered", "mentorship_profile_development_needs", "mentorship_jobhistoryentry"):
@@ -480,7 +480,7 @@ def _participant_with(rows: int):
     return person
 
 
-@pytest.mark.parametrize("name", ["dashboard", "mentorship:invitations", "mentorship:notifications"])
+@pytest.mark.parametrize("name", ["dashboard", "invitations:list", "notifications:list"])
 def test_participant_pages_take_the_same_queries_for_2_or_30_rows(client, name, settings):
     settings.PAGE_CONTENT_CACHE_SECONDS = 0  # building the page; test_page_cache covers a cache hit
     counts = []
@@ -532,7 +532,7 @@ def test_an_old_pending_invitation_stays_due_behind_many_newer_answered_ones(cli
 
 def test_unit_filter_lists_the_mentors_units_from_the_cache(client, hhs):
     client.force_login(hhs["mentee"])
-    url = reverse("mentorship:directory", args=["hhs"])
+    url = reverse("directory:list", args=["hhs"])
     first = client.get(url)
     assert [c[0] for c in first.context["form"].fields["unit"].widget.choices] == ["", "CDC", "FDA", "NIH"]
 

@@ -43,7 +43,7 @@ def test_the_goals_document_carries_the_programs_own_name(client, slug, document
     mentorship = pair_in(slug, D(2026, 3, 1))
     client.force_login(mentorship.mentee)
 
-    page = client.get(reverse("worklife:goals", kwargs={"pk": mentorship.pk})).content.decode()
+    page = client.get(reverse("goals:list", kwargs={"pk": mentorship.pk})).content.decode()
     assert f"<h1 class=\"h4 mb-1\">{document}</h1>" in page
     assert document in client.get(mentorship.get_absolute_url()).content.decode()
 
@@ -73,7 +73,7 @@ def test_a_goal_needs_a_title():
 def test_the_mentor_reads_the_document_only_once_it_is_shared(client):
     mentorship = pair_in("ky-connections", D(2026, 3, 1))
     services.goals.goal_create(mentorship=mentorship, by=mentorship.mentee, title="GOAL-TEXT", description="DESCRIPTION-TEXT")
-    url = reverse("worklife:goals", kwargs={"pk": mentorship.pk})
+    url = reverse("goals:list", kwargs={"pk": mentorship.pk})
     client.force_login(mentorship.mentor)
 
     page = client.get(url).content.decode()
@@ -129,7 +129,7 @@ def test_the_mentee_adds_edits_and_deletes_goals_through_the_pages(client):
     client.force_login(mentorship.mentee)
 
     response = client.post(
-        reverse("worklife:goal_new", kwargs={"pk": mentorship.pk}),
+        reverse("goals:new", kwargs={"pk": mentorship.pk}),
         {"title": "Run a meeting", "description": "", "target_date": "2026-06-30", "status": "in_progress", "progress_notes": ""},
     )
     assert response.status_code == 302
@@ -137,7 +137,7 @@ def test_the_mentee_adds_edits_and_deletes_goals_through_the_pages(client):
     assert (goal.target_date, goal.status) == (D(2026, 6, 30), "in_progress")
 
     response = client.post(
-        reverse("worklife:goal_edit", kwargs={"pk": goal.pk}),
+        reverse("goals:edit", kwargs={"pk": goal.pk}),
         {"title": "Run two meetings", "description": "", "target_date": "", "status": "achieved", "progress_notes": "Done in May"},
     )
     goal.refresh_from_db()
@@ -148,14 +148,14 @@ def test_the_mentee_adds_edits_and_deletes_goals_through_the_pages(client):
         "Done in May",
     )
 
-    client.post(reverse("worklife:goal_delete", kwargs={"pk": goal.pk}))
+    client.post(reverse("goals:delete", kwargs={"pk": goal.pk}))
     assert not Goal.objects.exists()
 
 
 def test_an_empty_goal_form_is_shown_again_with_the_error(client):
     mentorship = pair_in("ky-connections", D(2026, 3, 1))
     client.force_login(mentorship.mentee)
-    response = client.post(reverse("worklife:goal_new", kwargs={"pk": mentorship.pk}), {"title": "", "status": "not_started"})
+    response = client.post(reverse("goals:new", kwargs={"pk": mentorship.pk}), {"title": "", "status": "not_started"})
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
 
@@ -169,7 +169,7 @@ def test_the_coordinator_sees_how_many_goals_never_what_they_say(client):
     page = client.get(mentorship.get_absolute_url()).content.decode()
     assert "1 goal, 0 achieved." in page
     assert "SECRET-GOAL" not in page and "SECRET-PROGRESS" not in page
-    assert client.get(reverse("worklife:goals", kwargs={"pk": mentorship.pk})).status_code == 404
+    assert client.get(reverse("goals:list", kwargs={"pk": mentorship.pk})).status_code == 404
 
     admin_page = client.get(reverse("admin:mentorship_mentorship_change", args=[mentorship.pk])).content.decode()
     assert "SECRET-GOAL" not in admin_page

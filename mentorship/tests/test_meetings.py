@@ -202,7 +202,7 @@ def test_a_short_notice_cancellation_asks_on_the_page_to_reschedule_until_a_new_
     meeting = met(aahpm, at(2026, 4, 7, 6), status=MeetingStatus.SCHEDULED)
     client.force_login(aahpm.mentee)
     with time_machine.travel(NOW, tick=False):
-        response = client.post(reverse("worklife:meeting_cancel", kwargs={"pk": meeting.pk}), {"reason": "Sick"}, follow=True)
+        response = client.post(reverse("meetings:cancel", kwargs={"pk": meeting.pk}), {"reason": "Sick"}, follow=True)
         page = response.content.decode()
         assert "AAHPM asks for 48 hours&#x27; notice; this was 20 hours." in page
         meeting.refresh_from_db()
@@ -220,10 +220,10 @@ def test_the_reschedule_page_warns_before_a_short_notice_move(client, aahpm):
     meeting = met(aahpm, at(2026, 4, 7, 6), status=MeetingStatus.SCHEDULED)
     client.force_login(aahpm.mentor)
     with time_machine.travel(NOW, tick=False):
-        page = client.get(reverse("worklife:meeting_reschedule", kwargs={"pk": meeting.pk})).content.decode()
+        page = client.get(reverse("meetings:reschedule", kwargs={"pk": meeting.pk})).content.decode()
         assert "AAHPM asks for 48 hours' notice; moving it now gives 20 hours." in page
         response = client.post(
-            reverse("worklife:meeting_reschedule", kwargs={"pk": meeting.pk}), {"starts_at": "2026-04-08T10:00"}
+            reverse("meetings:reschedule", kwargs={"pk": meeting.pk}), {"starts_at": "2026-04-08T10:00"}
         )
     assert response.status_code == 302
     meeting.refresh_from_db()
@@ -237,7 +237,7 @@ def test_the_reschedule_page_warns_before_a_short_notice_move(client, aahpm):
 
 def test_the_form_schedules_or_logs(client, aahpm):
     client.force_login(aahpm.mentor)
-    url = reverse("worklife:meeting_new", kwargs={"pk": aahpm.pk})
+    url = reverse("meetings:new", kwargs={"pk": aahpm.pk})
     base = {"duration_minutes": 45, "kind": "discovery", "mode": "phone", "location": "", "shared_notes": "", "private_note": ""}
     with time_machine.travel(NOW, tick=False):
         assert 'value="discovery" selected' in client.get(url, {"kind": "discovery"}).content.decode()
@@ -246,14 +246,14 @@ def test_the_form_schedules_or_logs(client, aahpm):
         assert services.meetings.SCHEDULE_IN_PAST in response.content.decode()
         response = client.post(url, {**base, "status": "held", "starts_at": "2026-04-01T10:00"})
     meeting = Meeting.objects.get()
-    assert response.url == reverse("worklife:meeting", kwargs={"pk": meeting.pk})
+    assert response.url == reverse("meetings:detail", kwargs={"pk": meeting.pk})
     assert (meeting.status, meeting.duration_minutes, meeting.starts_at) == ("held", 45, at(2026, 4, 1, 10))
 
 
 def test_private_notes_are_for_their_author_alone(client, aahpm):
     meeting = met(aahpm, at(2026, 3, 20), shared_notes="We covered the boards.")
     MeetingPrivateNote.objects.create(meeting=meeting, author=aahpm.mentor, text="MENTOR-ONLY-THOUGHT")
-    url = reverse("worklife:meeting", kwargs={"pk": meeting.pk})
+    url = reverse("meetings:detail", kwargs={"pk": meeting.pk})
 
     client.force_login(aahpm.mentor)
     assert "MENTOR-ONLY-THOUGHT" in client.get(url).content.decode()
@@ -261,7 +261,7 @@ def test_private_notes_are_for_their_author_alone(client, aahpm):
     page = client.get(url).content.decode()
     assert "We covered the boards." in page
     assert "MENTOR-ONLY-THOUGHT" not in page
-    client.post(reverse("worklife:meeting_note", kwargs={"pk": meeting.pk}), {"text": "MENTEE-ONLY"})
+    client.post(reverse("meetings:note", kwargs={"pk": meeting.pk}), {"text": "MENTEE-ONLY"})
     assert MeetingPrivateNote.objects.filter(author=aahpm.mentee, text="MENTEE-ONLY").exists()
     client.force_login(aahpm.mentor)
     assert "MENTEE-ONLY" not in client.get(url).content.decode()
@@ -279,12 +279,12 @@ def test_the_coordinator_sees_that_meetings_happened_and_their_durations_never_n
     MeetingPrivateNote.objects.create(meeting=meeting, author=aahpm.mentor, text="PRIVATE-SECRET")
     client.force_login(coordinator_of(aahpm.program))
 
-    for url in (reverse("worklife:meetings", kwargs={"pk": aahpm.pk}), aahpm.get_absolute_url()):
+    for url in (reverse("meetings:list", kwargs={"pk": aahpm.pk}), aahpm.get_absolute_url()):
         page = client.get(url).content.decode()
         assert "47" in page and "Check-in" in page
         for secret in ("SHARED-SECRET", "PRIVATE-SECRET", "SECRET-ADDRESS"):
             assert secret not in page
-    assert client.get(reverse("worklife:meeting", kwargs={"pk": meeting.pk})).status_code == 404
+    assert client.get(reverse("meetings:detail", kwargs={"pk": meeting.pk})).status_code == 404
 
 
 def _fill(mentorship, count):
@@ -299,7 +299,7 @@ def test_the_meetings_list_keeps_its_query_count_as_meetings_grow(client, who):
         user = mentorship.mentor if who == "mentor" else coordinator_of(mentorship.program)
         client.force_login(user)
         with CaptureQueriesContext(connection) as ctx:
-            response = client.get(reverse("worklife:meetings", kwargs={"pk": mentorship.pk}))
+            response = client.get(reverse("meetings:list", kwargs={"pk": mentorship.pk}))
         assert response.status_code == 200
         return len(ctx.captured_queries)
 
@@ -316,7 +316,7 @@ def test_the_meetings_page_shows_contact_per_month_against_the_minimum(client):
     met(ky, at(2026, 3, 20), 45)
     client.force_login(ky.mentee)
     with time_machine.travel(NOW, tick=False):
-        page = client.get(reverse("worklife:meetings", kwargs={"pk": ky.pk})).content.decode()
+        page = client.get(reverse("meetings:list", kwargs={"pk": ky.pk})).content.decode()
     row = re.search(r'<tr class="table-warning">\s*<td>Mar 2026</td><td class="text-end">1</td><td class="text-end">45</td>', page)
     assert row, "March is marked under the 60-minute minimum"
     assert "Met 45 of 60 minutes in March 2026" in page

@@ -110,7 +110,7 @@ def test_hhs_mentorship_page_says_when_ending_becomes_possible(client, time_mach
     assert "the OPDIV coordinator can help now" in body
 
     response = client.post(
-        reverse("mentorship:mentorship_end", args=[mentorship.pk]), {"outcome": "ended_early", "reason": "No fit."}
+        reverse("mentorships:end", args=[mentorship.pk]), {"outcome": "ended_early", "reason": "No fit."}
     )
     assert response.status_code == HTTPStatus.OK
     assert escape(
@@ -200,7 +200,7 @@ def test_aahpm_page_asks_for_the_wrapup_call_before_completing(client):
     client.force_login(mentorship.mentor)
 
     response = client.post(
-        reverse("mentorship:mentorship_end", args=[mentorship.pk]), {"outcome": "completed", "reason": "Goals met."}
+        reverse("mentorships:end", args=[mentorship.pk]), {"outcome": "completed", "reason": "Goals met."}
     )
 
     assert response.status_code == HTTPStatus.OK
@@ -212,7 +212,7 @@ def test_aahpm_page_asks_for_the_wrapup_call_before_completing(client):
 def test_aahpm_duration_through_the_page(client):
     mentorship = started("aahpm")
     client.force_login(mentorship.mentee)
-    url = reverse("mentorship:mentorship_duration", args=[mentorship.pk])
+    url = reverse("mentorships:duration", args=[mentorship.pk])
 
     response = client.post(url, {"months": 6})
     assert services.DISCOVERY_REQUIRED_FOR_DURATION in response.content.decode()

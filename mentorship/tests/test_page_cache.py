@@ -21,7 +21,7 @@ from .pairing import cohort_of, coordinator_of, mentee_in, mentor_in, pair, prof
 
 pytestmark = pytest.mark.django_db
 
-URL = reverse("mentorship:directory", args=["hhs"])
+URL = reverse("directory:list", args=["hhs"])
 
 
 @pytest.fixture

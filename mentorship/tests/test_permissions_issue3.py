@@ -80,34 +80,34 @@ def _client(world: World, actor: str, **kwargs) -> Client:
 def _cases(w: World):
     inv, ms = w.invitation.pk, w.mentorship.pk
     return {
-        "directory": ("get", reverse("mentorship:directory", args=["aahpm"]), None,
+        "directory": ("get", reverse("directory:list", args=["aahpm"]), None,
                       {"mentee": 200, "partner": 200, "other_mentee": 200, "coordinator": 200}),
-        "mentor_detail": ("get", reverse("mentorship:mentor", args=["aahpm", w.free_mentor.pk]), None,
+        "mentor_detail": ("get", reverse("directory:mentor", args=["aahpm", w.free_mentor.pk]), None,
                           {"mentee": 200, "partner": 200, "other_mentee": 200, "coordinator": 200}),
-        "invite": ("post", reverse("mentorship:invite", args=["aahpm", w.free_mentor.pk]),
+        "invite": ("post", reverse("directory:invite", args=["aahpm", w.free_mentor.pk]),
                    {"message": "I would like to learn about hospice leadership."},
                    # The partner already has a mentor and the coordinator is no mentee: the form says so.
                    {"mentee": 302, "other_mentee": 302, "partner": 200, "coordinator": 200}),
-        "invitation_detail": ("get", reverse("mentorship:invitation", args=[inv]), None,
+        "invitation_detail": ("get", reverse("invitations:detail", args=[inv]), None,
                               {"mentee": 200, "mentor": 200, "coordinator": 200}),
         # A participant in the wrong role reads the rule's message on the page.
-        "invitation_accept": ("post", reverse("mentorship:invitation_accept", args=[inv]), {},
+        "invitation_accept": ("post", reverse("invitations:accept", args=[inv]), {},
                               {"mentor": 302, "mentee": 200}),
-        "invitation_decline": ("post", reverse("mentorship:invitation_decline", args=[inv]), {"reason": "Busy."},
+        "invitation_decline": ("post", reverse("invitations:decline", args=[inv]), {"reason": "Busy."},
                                {"mentor": 302, "mentee": 200}),
-        "invitation_withdraw": ("post", reverse("mentorship:invitation_withdraw", args=[inv]), {},
+        "invitation_withdraw": ("post", reverse("invitations:withdraw", args=[inv]), {},
                                 {"mentee": 302, "mentor": 200}),
-        "mentorship_detail": ("get", reverse("mentorship:mentorship", args=[ms]), None,
+        "mentorship_detail": ("get", reverse("mentorships:detail", args=[ms]), None,
                               {"mentor": 200, "partner": 200, "coordinator": 200}),
-        "ended_mentorship_detail": ("get", reverse("mentorship:mentorship", args=[w.ended.pk]), None,
+        "ended_mentorship_detail": ("get", reverse("mentorships:detail", args=[w.ended.pk]), None,
                                     {"mentor": 200, "coordinator": 200}),
         # Coordinators end, extend and reassign in the admin; the site's forms are the pair's.
-        "mentorship_end": ("post", reverse("mentorship:mentorship_end", args=[ms]),
+        "mentorship_end": ("post", reverse("mentorships:end", args=[ms]),
                            {"outcome": "ended_early", "reason": "We agreed to stop."},
                            {"mentor": 302, "partner": 302}),
-        "mentorship_duration": ("post", reverse("mentorship:mentorship_duration", args=[ms]), {"months": 8},
+        "mentorship_duration": ("post", reverse("mentorships:duration", args=[ms]), {"months": 8},
                                 {"mentor": 302, "partner": 302}),
-        "mentorship_extend": ("post", reverse("mentorship:mentorship_extend", args=[ms]), {"months": 3},
+        "mentorship_extend": ("post", reverse("mentorships:extend", args=[ms]), {"months": 3},
                               {"mentor": 200, "partner": 200}),  # AAHPM does not extend: the message
     }
 
@@ -168,12 +168,12 @@ def test_the_people_entitled_read_the_confidential_text(world):
     for actor in ("mentee", "mentor", "coordinator"):
         assert SECRET_MESSAGE in _client(world, actor).get(invitation_url).content.decode()
     assert SECRET_REASON in _client(world, "mentor").get(world.ended.get_absolute_url()).content.decode()
-    assert SECRET_MESSAGE in _client(world, "mentor").get(reverse("mentorship:invitations")).content.decode()
-    assert SECRET_MESSAGE in _client(world, "mentor").get(reverse("mentorship:notifications")).content.decode()
+    assert SECRET_MESSAGE in _client(world, "mentor").get(reverse("invitations:list")).content.decode()
+    assert SECRET_MESSAGE in _client(world, "mentor").get(reverse("notifications:list")).content.decode()
 
 
 @pytest.mark.parametrize("actor", [a for a in ACTORS if a not in ("mentor",)])
-@pytest.mark.parametrize("name", ["mentorship:invitations", "mentorship:notifications", "dashboard"])
+@pytest.mark.parametrize("name", ["invitations:list", "notifications:list", "dashboard"])
 def test_lists_show_only_ones_own(world, name, actor):
     url = reverse(name)
 
@@ -193,14 +193,14 @@ def test_marking_notifications_read_touches_only_ones_own(world):
     mentor = world.people["mentor"]
     assert mentor.notifications.filter(read_at__isnull=True).exists()
 
-    response = _client(world, "other_mentor").post(reverse("mentorship:notifications_read"))
+    response = _client(world, "other_mentor").post(reverse("notifications:read"))
 
     assert response.status_code == HTTPStatus.FOUND
     assert mentor.notifications.filter(read_at__isnull=True).exists()
 
 
 def test_accepting_through_the_page_leads_to_the_mentorship(world):
-    response = _client(world, "mentor").post(reverse("mentorship:invitation_accept", args=[world.invitation.pk]))
+    response = _client(world, "mentor").post(reverse("invitations:accept", args=[world.invitation.pk]))
 
     world.invitation.refresh_from_db()
     assert world.invitation.state == InvitationState.ACCEPTED
@@ -208,7 +208,7 @@ def test_accepting_through_the_page_leads_to_the_mentorship(world):
 
 
 def test_wrong_participant_reads_why_on_the_invitation_page(world):
-    response = _client(world, "mentee").post(reverse("mentorship:invitation_accept", args=[world.invitation.pk]))
+    response = _client(world, "mentee").post(reverse("invitations:accept", args=[world.invitation.pk]))
 
     assert services.NOT_YOUR_INVITATION.format(who="the invited mentor") in response.content.decode()
     world.invitation.refresh_from_db()
@@ -244,7 +244,7 @@ def test_every_post_needs_a_csrf_token(world, case, actor):
 def test_marking_notifications_read_needs_a_csrf_token(world):
     mentor = world.people["mentor"]
 
-    response = _client(world, "mentor", enforce_csrf_checks=True).post(reverse("mentorship:notifications_read"))
+    response = _client(world, "mentor", enforce_csrf_checks=True).post(reverse("notifications:read"))
 
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert mentor.notifications.filter(read_at__isnull=True).exists()
@@ -257,7 +257,7 @@ def test_the_forms_carry_the_csrf_token(world):
     token = client.cookies["csrftoken"].value
 
     response = client.post(
-        reverse("mentorship:invitation_decline", args=[world.invitation.pk]),
+        reverse("invitations:decline", args=[world.invitation.pk]),
         {"reason": "On leave.", "csrfmiddlewaretoken": token},
     )
 
@@ -268,7 +268,7 @@ def test_the_forms_carry_the_csrf_token(world):
 
 def test_directory_refuses_an_approved_mentor_of_the_program(world):
     # The directory is for the program's approved mentees and its coordinators only.
-    response = _client(world, "other_mentor").get(reverse("mentorship:directory", args=["aahpm"]))
+    response = _client(world, "other_mentor").get(reverse("directory:list", args=["aahpm"]))
 
     assert response.status_code == HTTPStatus.NOT_FOUND
 
@@ -279,12 +279,12 @@ def test_mentee_waiting_for_approval_cannot_browse(world):
     client = Client()
     client.force_login(applicant)
 
-    assert client.get(reverse("mentorship:directory", args=["aahpm"])).status_code == HTTPStatus.NOT_FOUND
+    assert client.get(reverse("directory:list", args=["aahpm"])).status_code == HTTPStatus.NOT_FOUND
 
 
 def test_ending_through_the_page(world):
     response = _client(world, "partner").post(
-        reverse("mentorship:mentorship_end", args=[world.mentorship.pk]),
+        reverse("mentorships:end", args=[world.mentorship.pk]),
         {"outcome": "ended_early", "reason": "We agreed to stop."},
     )
 
@@ -300,5 +300,5 @@ def test_coordinator_reads_the_invitation_as_an_observer(world):
 
     assert escape(f"{mentee.display_name} invited {mentor.display_name}") in body
     assert "Your invitation to" not in body
-    assert reverse("mentorship:invitation_accept", args=[world.invitation.pk]) not in body
-    assert reverse("mentorship:invitation_withdraw", args=[world.invitation.pk]) not in body
+    assert reverse("invitations:accept", args=[world.invitation.pk]) not in body
+    assert reverse("invitations:withdraw", args=[world.invitation.pk]) not in body

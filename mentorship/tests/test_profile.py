@@ -21,7 +21,7 @@ from programs.tests.factories import CohortFactory, CoordinatorFactory, Enrollme
 
 pytestmark = pytest.mark.django_db
 
-PROFILE_URL = reverse("mentorship:profile")
+PROFILE_URL = reverse("people:profile")
 
 
 def png_bytes(size=(40, 30), color=(200, 30, 30), **save_kwargs) -> bytes:
@@ -288,22 +288,22 @@ def people():
         ("nobody", HTTPStatus.NOT_FOUND),
     ],
 )
-@pytest.mark.parametrize("page", ["mentorship:person", "mentorship:photo"])
+@pytest.mark.parametrize("page", ["people:detail", "people:photo"])
 def test_who_sees_a_person(client, people, viewer, status, page):
     client.force_login(people[viewer])
 
     response = client.get(reverse(page, args=[people["ann"].pk]))
 
     assert response.status_code == status
-    if status == HTTPStatus.OK and page == "mentorship:person":
+    if status == HTTPStatus.OK and page == "people:detail":
         assert escape("Ann's headline") in response.content.decode()
-    if status == HTTPStatus.OK and page == "mentorship:photo":
+    if status == HTTPStatus.OK and page == "people:photo":
         assert response["Content-Type"] == "image/jpeg"
         assert response["X-Content-Type-Options"] == "nosniff"
         assert b"".join(response.streaming_content).startswith(b"\xff\xd8\xff")
 
 
-@pytest.mark.parametrize("page", ["mentorship:person", "mentorship:photo"])
+@pytest.mark.parametrize("page", ["people:detail", "people:photo"])
 def test_anonymous_is_sent_to_login_for_a_person(client, people, page):
     url = reverse(page, args=[people["ann"].pk])
 

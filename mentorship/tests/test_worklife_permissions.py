@@ -65,30 +65,30 @@ def urls(w):
     m, held, upcoming, goal = w["pair"].pk, w["held"].pk, w["upcoming"].pk, w["goal"].pk
     return {
         "GET": [
-            reverse("worklife:meetings", kwargs={"pk": m}),
-            reverse("worklife:meeting_new", kwargs={"pk": m}),
-            reverse("worklife:meeting", kwargs={"pk": held}),
-            reverse("worklife:meeting_reschedule", kwargs={"pk": upcoming}),
-            reverse("worklife:meeting_ics", kwargs={"pk": upcoming}),
-            reverse("worklife:goals", kwargs={"pk": m}),
-            reverse("worklife:goal_edit", kwargs={"pk": goal}),
-            reverse("worklife:agreement", kwargs={"pk": m}),
-            reverse("worklife:agreement_print", kwargs={"pk": m}),
+            reverse("meetings:list", kwargs={"pk": m}),
+            reverse("meetings:new", kwargs={"pk": m}),
+            reverse("meetings:detail", kwargs={"pk": held}),
+            reverse("meetings:reschedule", kwargs={"pk": upcoming}),
+            reverse("meetings:ics", kwargs={"pk": upcoming}),
+            reverse("goals:list", kwargs={"pk": m}),
+            reverse("goals:edit", kwargs={"pk": goal}),
+            reverse("agreements:detail", kwargs={"pk": m}),
+            reverse("agreements:print", kwargs={"pk": m}),
         ],
         "POST": [
-            (reverse("worklife:meeting_new", kwargs={"pk": m}), _meeting_form()),
-            (reverse("worklife:meeting_edit", kwargs={"pk": held}), _edit_form()),
-            (reverse("worklife:meeting_note", kwargs={"pk": held}), {"text": "HACKED"}),
-            (reverse("worklife:meeting_held", kwargs={"pk": upcoming}), {"duration_minutes": "5"}),
-            (reverse("worklife:meeting_reschedule", kwargs={"pk": upcoming}), {"starts_at": "2026-05-01T10:00"}),
-            (reverse("worklife:meeting_cancel", kwargs={"pk": upcoming}), {"reason": "HACKED"}),
-            (reverse("worklife:goal_new", kwargs={"pk": m}), _goal_form()),
-            (reverse("worklife:goal_edit", kwargs={"pk": goal}), _goal_form()),
-            (reverse("worklife:goal_delete", kwargs={"pk": goal}), {}),
-            (reverse("worklife:goals_share", kwargs={"pk": m}), {}),
-            (reverse("worklife:agreement_edit", kwargs={"pk": m}), _terms()),
-            (reverse("worklife:agreement_sign", kwargs={"pk": m}), {"typed_name": "x", "confirm": "on"}),
-            (reverse("worklife:agreement_withdraw", kwargs={"pk": m}), {}),
+            (reverse("meetings:new", kwargs={"pk": m}), _meeting_form()),
+            (reverse("meetings:edit", kwargs={"pk": held}), _edit_form()),
+            (reverse("meetings:note", kwargs={"pk": held}), {"text": "HACKED"}),
+            (reverse("meetings:held", kwargs={"pk": upcoming}), {"duration_minutes": "5"}),
+            (reverse("meetings:reschedule", kwargs={"pk": upcoming}), {"starts_at": "2026-05-01T10:00"}),
+            (reverse("meetings:cancel", kwargs={"pk": upcoming}), {"reason": "HACKED"}),
+            (reverse("goals:new", kwargs={"pk": m}), _goal_form()),
+            (reverse("goals:edit", kwargs={"pk": goal}), _goal_form()),
+            (reverse("goals:delete", kwargs={"pk": goal}), {}),
+            (reverse("goals:share", kwargs={"pk": m}), {}),
+            (reverse("agreements:edit", kwargs={"pk": m}), _terms()),
+            (reverse("agreements:sign", kwargs={"pk": m}), {"typed_name": "x", "confirm": "on"}),
+            (reverse("agreements:withdraw", kwargs={"pk": m}), {}),
         ],
     }
 
@@ -171,7 +171,7 @@ def test_every_change_is_refused_to_outsiders_and_changes_nothing(client, world,
 def test_the_programs_coordinator_sees_meetings_and_durations_only(client, world):
     client.force_login(world["same program's coordinator"])
     pair = world["pair"]
-    allowed = reverse("worklife:meetings", kwargs={"pk": pair.pk})
+    allowed = reverse("meetings:list", kwargs={"pk": pair.pk})
     for url in urls(world)["GET"]:
         response = client.get(url)
         assert response.status_code == (200 if url == allowed else 404), url
@@ -186,12 +186,12 @@ def test_the_mentor_cannot_write_the_mentees_goals(client, world):
     pair = world["pair"]
     client.force_login(pair.mentor)
     before = snapshot()
-    assert client.get(reverse("worklife:goal_edit", kwargs={"pk": world["goal"].pk})).status_code == 404
+    assert client.get(reverse("goals:edit", kwargs={"pk": world["goal"].pk})).status_code == 404
     for url, data in urls(world)["POST"]:
         if "/goal" in url:
             assert client.post(url, data).status_code == 404, url
     assert snapshot() == before
-    assert "GOAL-SECRET" in client.get(reverse("worklife:goals", kwargs={"pk": pair.pk})).content.decode()
+    assert "GOAL-SECRET" in client.get(reverse("goals:list", kwargs={"pk": pair.pk})).content.decode()
 
 
 @pytest.mark.parametrize("role", ["mentor", "mentee"])
@@ -208,17 +208,17 @@ def test_every_post_needs_the_csrf_token(world):
     client = Client(enforce_csrf_checks=True)
     client.force_login(world["pair"].mentee)
     before = snapshot()
-    posts = urls(world)["POST"] + [(reverse("worklife:calendar_reset"), {})]
+    posts = urls(world)["POST"] + [(reverse("calendar:reset"), {})]
     for url, data in posts:
         assert client.post(url, data).status_code == 403, url
     assert snapshot() == before
 
 
 def test_the_calendar_pages_need_a_sign_in_and_the_feed_a_valid_token(client, world):
-    for url in (reverse("worklife:calendar"),):
+    for url in (reverse("calendar:settings"),):
         assert client.get(url).url.startswith("/accounts/login/")
-    assert client.post(reverse("worklife:calendar_reset")).url.startswith("/accounts/login/")
-    assert client.get(reverse("worklife:calendar_feed", kwargs={"token": "guess"})).status_code == 404
+    assert client.post(reverse("calendar:reset")).url.startswith("/accounts/login/")
+    assert client.get(reverse("calendar:feed", kwargs={"token": "guess"})).status_code == 404
 
 
 # ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@ def _agreement_page(request, mentorship, *, form=None, sign_form=None, status=20
         )
     return render(
         request,
-        "mentorship/worklife/agreement.html",
+        "mentorship/agreements/agreement.html",
         {
             "mentorship": mentorship,
             "program": mentorship.program,
@@ -61,11 +61,11 @@ def agreement_edit(request, pk):
         except RuleViolation as error:
             if error.code in AGREEMENT_STATE_CODES:
                 messages.error(request, error.message)
-                return redirect("worklife:agreement", pk=mentorship.pk)
+                return redirect("agreements:detail", pk=mentorship.pk)
             form.add_error(None, error.message)
         else:
             messages.success(request, "The agreement is saved. When you both agree with the terms, sign it.")
-            return redirect("worklife:agreement", pk=mentorship.pk)
+            return redirect("agreements:detail", pk=mentorship.pk)
     return _agreement_page(request, mentorship, form=form)
 
 
@@ -77,7 +77,7 @@ def agreement_sign(request, pk):
     form = SignForm(request.POST)
     if agreement is None:
         messages.error(request, services.agreements.NO_AGREEMENT)
-        return redirect("worklife:agreement", pk=mentorship.pk)
+        return redirect("agreements:detail", pk=mentorship.pk)
     if form.is_valid():
         try:
             agreement = services.agreement_sign(
@@ -89,7 +89,7 @@ def agreement_sign(request, pk):
         except RuleViolation as error:
             if error.code in AGREEMENT_STATE_CODES:
                 messages.error(request, error.message)
-                return redirect("worklife:agreement", pk=mentorship.pk)
+                return redirect("agreements:detail", pk=mentorship.pk)
             form.add_error(None, error.message)
         else:
             messages.success(
@@ -98,7 +98,7 @@ def agreement_sign(request, pk):
                 if agreement.is_signed_by_both
                 else f"Signed. {mentorship.partner_of(request.user).display_name} has been asked to sign too.",
             )
-            return redirect("worklife:agreement", pk=mentorship.pk)
+            return redirect("agreements:detail", pk=mentorship.pk)
     return _agreement_page(request, mentorship, sign_form=form)
 
 
@@ -115,7 +115,7 @@ def agreement_withdraw(request, pk):
         messages.error(request, error.message)
     else:
         messages.info(request, "Your signature is withdrawn; the terms can be edited again.")
-    return redirect("worklife:agreement", pk=mentorship.pk)
+    return redirect("agreements:detail", pk=mentorship.pk)
 
 
 @login_required
@@ -126,6 +126,6 @@ def agreement_print(request, pk):
         raise Http404("No agreement yet.")
     return render(
         request,
-        "mentorship/worklife/agreement_print.html",
+        "mentorship/agreements/agreement_print.html",
         {"mentorship": mentorship, "program": mentorship.program, "agreement": agreement, "preamble": selectors.agreements.PREAMBLE},
     )

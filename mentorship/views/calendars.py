@@ -14,10 +14,10 @@ from .. import selectors, services
 @login_required
 def calendar_settings(request):
     token = services.calendar_token_get(user=request.user)
-    feed_url = request.build_absolute_uri(reverse("worklife:calendar_feed", kwargs={"token": token.token}))
+    feed_url = request.build_absolute_uri(reverse("calendar:feed", kwargs={"token": token.token}))
     return render(
         request,
-        "mentorship/worklife/calendar.html",
+        "mentorship/calendar/calendar.html",
         {"feed_url": feed_url, "webcal_url": feed_url.replace("https://", "webcal://").replace("http://", "webcal://")},
     )
 
@@ -27,7 +27,7 @@ def calendar_settings(request):
 def calendar_reset(request):
     services.calendar_token_reset(user=request.user)
     messages.success(request, "Your calendar address is new; the old one no longer works. Subscribe again.")
-    return redirect("worklife:calendar")
+    return redirect("calendar:settings")
 
 
 @require_GET

@@ -35,15 +35,15 @@ def directory_index(request):
         ).distinct()
     )
     if len(programs) == 1:
-        return redirect("mentorship:directory", slug=programs[0].slug)
-    return render(request, "mentorship/directory_index.html", {"programs": programs})
+        return redirect("directory:list", slug=programs[0].slug)
+    return render(request, "mentorship/directory/index.html", {"programs": programs})
 
 
 @login_required
 def directory(request, slug):
     program = selectors.directory_access(user=request.user, slug=slug)
     content = pages.cached_content(request, name="directory", render=lambda: _directory_content(request, program))
-    return render(request, "mentorship/directory.html", {"program": program, "content": content})
+    return render(request, "mentorship/directory/directory.html", {"program": program, "content": content})
 
 
 def _directory_content(request, program) -> str:
@@ -81,7 +81,7 @@ def _directory_content(request, program) -> str:
                 f"{mentor.distance_km / selectors.KM_PER_MILE:.0f} miles" if miles else f"{mentor.distance_km:.0f} km"
             )
     return render_to_string(
-        "mentorship/_directory_content.html",
+        "mentorship/directory/_content.html",
         {
             "program": program,
             "form": form,
@@ -130,7 +130,7 @@ def _mentor_page(request, program, mentor, invite_form=None, status=200):
     profile = getattr(mentor, "profile", None)  # with its skills and history (mentor_get_for_program)
     return render(
         request,
-        "mentorship/mentor_detail.html",
+        "mentorship/directory/mentor_detail.html",
         {
             "program": program,
             "person": mentor,

@@ -24,7 +24,7 @@ def _goals_page(request, mentorship, *, form=None, status=200):
     discovery_held = mentorship.meetings.filter(kind=MeetingKind.DISCOVERY, status=MeetingStatus.HELD).exists()
     return render(
         request,
-        "mentorship/worklife/goals.html",
+        "mentorship/goals/goals.html",
         {
             "mentorship": mentorship,
             "program": program,
@@ -56,7 +56,7 @@ def goal_new(request, pk):
     if submit(form, lambda data: services.goal_create(mentorship=mentorship, by=request.user, **data)) is FAILED:
         return _goals_page(request, mentorship, form=form)
     messages.success(request, "Goal added.")
-    return redirect("worklife:goals", pk=mentorship.pk)
+    return redirect("goals:list", pk=mentorship.pk)
 
 
 @login_required
@@ -75,10 +75,10 @@ def goal_edit(request, pk):
     )
     if request.method == "POST" and submit(form, lambda data: services.goal_update(goal=goal, by=request.user, **data)) is not FAILED:
         messages.success(request, "Goal saved.")
-        return redirect("worklife:goals", pk=mentorship.pk)
+        return redirect("goals:list", pk=mentorship.pk)
     return render(
         request,
-        "mentorship/worklife/goal_form.html",
+        "mentorship/goals/goal_form.html",
         {"goal": goal, "mentorship": mentorship, "document": selectors.document_name(mentorship), "form": form},
     )
 
@@ -94,7 +94,7 @@ def goal_delete(request, pk):
         messages.error(request, error.message)
     else:
         messages.info(request, "Goal deleted.")
-    return redirect("worklife:goals", pk=mentorship.pk)
+    return redirect("goals:list", pk=mentorship.pk)
 
 
 @login_required
@@ -111,4 +111,4 @@ def goals_share(request, pk):
         messages.success(
             request, f"Your {selectors.document_name(mentorship)} is shared with {mentorship.mentor.display_name}."
         )
-    return redirect("worklife:goals", pk=mentorship.pk)
+    return redirect("goals:list", pk=mentorship.pk)

@@ -26,7 +26,7 @@ def dashboard(request):
         render=lambda: _dashboard_content(request),
         fingerprint=pages.person_fingerprint(request.user.pk),
     )
-    return render(request, "mentorship/dashboard.html", {"content": content})
+    return render(request, "mentorship/dashboard/dashboard.html", {"content": content})
 
 
 def _dashboard_content(request) -> str:
@@ -42,4 +42,4 @@ def _dashboard_content(request) -> str:
         "mentorships": mentorships,
         "due": selectors.due_items(user=request.user, mentorships=mentorships, pending_received=received_pending),
     }
-    return render_to_string("mentorship/_dashboard_content.html", context, request=request)
+    return render_to_string("mentorship/dashboard/_content.html", context, request=request)

@@ -15,13 +15,13 @@ from ..forms.invitations import DeclineForm
 @login_required
 def invitations(request):
     lists = selectors.invitations_for_user(user=request.user)
-    return render(request, "mentorship/invitations.html", lists)
+    return render(request, "mentorship/invitations/invitations.html", lists)
 
 
 def _invitation_page(request, invitation, decline_form=None):
     return render(
         request,
-        "mentorship/invitation_detail.html",
+        "mentorship/invitations/invitation_detail.html",
         {
             "invitation": invitation,
             "is_mentor": request.user.pk == invitation.mentor_id,
@@ -74,7 +74,7 @@ def invitation_decline(request, pk):
     if declined is FAILED:
         return _invitation_page(request, invitation, decline_form=form)
     messages.info(request, "You declined the invitation; the mentee has been told.")
-    return redirect("mentorship:invitations")
+    return redirect("invitations:list")
 
 
 @login_required
@@ -87,4 +87,4 @@ def invitation_withdraw(request, pk):
         messages.error(request, error.message)
         return _invitation_page(request, invitation)
     messages.info(request, "You withdrew the invitation.")
-    return redirect("mentorship:invitations")
+    return redirect("invitations:list")

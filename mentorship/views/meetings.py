@@ -55,7 +55,7 @@ def meeting_list(request, pk):
             meeting.my_note = notes[0] if notes else None
     return render(
         request,
-        "mentorship/worklife/meetings.html",
+        "mentorship/meetings/meetings.html",
         {
             "mentorship": mentorship,
             "program": program,
@@ -69,7 +69,7 @@ def meeting_list(request, pk):
 def _meeting_form_page(request, mentorship, form, status=200):
     return render(
         request,
-        "mentorship/worklife/meeting_form.html",
+        "mentorship/meetings/meeting_form.html",
         {"mentorship": mentorship, "program": mentorship.program, "form": form},
         status=status,
     )
@@ -102,7 +102,7 @@ def meeting_new(request, pk):
             f"{meeting.get_kind_display()} scheduled; {mentorship.partner_of(request.user).display_name} "
             "has been told. Add it to your calendar with the .ics file.",
         )
-    return redirect("worklife:meeting", pk=meeting.pk)
+    return redirect("meetings:detail", pk=meeting.pk)
 
 
 def _meeting_page(request, meeting, *, edit_form=None, note_form=None, held_form=None, cancel_form=None, status=200):
@@ -111,7 +111,7 @@ def _meeting_page(request, meeting, *, edit_form=None, note_form=None, held_form
     now = timezone.now()
     return render(
         request,
-        "mentorship/worklife/meeting_detail.html",
+        "mentorship/meetings/meeting_detail.html",
         {
             "meeting": meeting,
             "mentorship": mentorship,
@@ -160,7 +160,7 @@ def meeting_edit(request, pk):
     if submit(form, lambda data: services.meeting_update(meeting=meeting, by=request.user, **data)) is FAILED:
         return _meeting_page(request, meeting, edit_form=form)
     messages.success(request, "The meeting is updated.")
-    return redirect("worklife:meeting", pk=meeting.pk)
+    return redirect("meetings:detail", pk=meeting.pk)
 
 
 @login_required
@@ -171,7 +171,7 @@ def meeting_note(request, pk):
     if form.is_valid():
         note = services.meeting_note_set(meeting=meeting, author=request.user, text=form.cleaned_data["text"])
         messages.success(request, "Your private note is saved." if note else "Your private note is deleted.")
-        return redirect("worklife:meeting", pk=meeting.pk)
+        return redirect("meetings:detail", pk=meeting.pk)
     return _meeting_page(request, meeting, note_form=form)
 
 
@@ -187,7 +187,7 @@ def meeting_held(request, pk):
     if held is FAILED:
         return _meeting_page(request, meeting, held_form=form)
     messages.success(request, "Marked as held; it counts towards your contact hours.")
-    return redirect("worklife:meeting", pk=meeting.pk)
+    return redirect("meetings:detail", pk=meeting.pk)
 
 
 @login_required
@@ -205,10 +205,10 @@ def meeting_reschedule(request, pk):
         if moved is not FAILED:
             # The meeting page shows the notice given, and says so when it was short.
             messages.success(request, "The meeting is moved; your partner has been told.")
-            return redirect("worklife:meeting", pk=moved.pk)
+            return redirect("meetings:detail", pk=moved.pk)
     return render(
         request,
-        "mentorship/worklife/meeting_reschedule.html",
+        "mentorship/meetings/meeting_reschedule.html",
         {
             "meeting": meeting,
             "mentorship": mentorship,
@@ -233,7 +233,7 @@ def meeting_cancel(request, pk):
     if cancelled is FAILED:
         return _meeting_page(request, meeting, cancel_form=form)
     messages.info(request, "The meeting is cancelled; your partner has been told.")
-    return redirect("worklife:meeting", pk=cancelled.pk)
+    return redirect("meetings:detail", pk=cancelled.pk)
 
 
 @login_required

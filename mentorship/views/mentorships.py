@@ -35,7 +35,7 @@ def _mentorship_page(request, mentorship, *, end_form=None, duration_form=None, 
         "wrapup_held": services.has_held_meeting(mentorship=mentorship, kind="wrapup"),
         "extra": _mentorship_extra(request, mentorship),
     }
-    return render(request, "mentorship/mentorship_detail.html", context)
+    return render(request, "mentorship/mentorships/mentorship_detail.html", context)
 
 
 def _mentorship_extra(request, mentorship):
@@ -134,7 +134,7 @@ def mentorship_sections(*, request, mentorship) -> dict:
     agreement = selectors.agreement_of(mentorship)
     sections = [
         {
-            "template": "mentorship/worklife/_section_meetings.html",
+            "template": "mentorship/meetings/_section.html",
             "role": role,
             "upcoming": upcoming,
             "recent": recent,
@@ -143,7 +143,7 @@ def mentorship_sections(*, request, mentorship) -> dict:
             "compliance": compliance,
         },
         {
-            "template": "mentorship/worklife/_section_goals.html",
+            "template": "mentorship/goals/_section.html",
             "role": role,
             "document": document_name(mentorship),
             "count": len(goal_rows),
@@ -152,7 +152,7 @@ def mentorship_sections(*, request, mentorship) -> dict:
             "shared_at": mentorship.goals_shared_at,
         },
         {
-            "template": "mentorship/worklife/_section_agreement.html",
+            "template": "mentorship/agreements/_section.html",
             "role": role,
             "agreement": agreement,
             "required": program.requires_agreement,

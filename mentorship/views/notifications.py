@@ -14,14 +14,14 @@ from ..services.notifications import email_frequency_set, unsubscribe_user_id
 @login_required
 def notifications(request):
     items = request.user.notifications.all()[:100]
-    return render(request, "mentorship/notifications.html", {"items": items})
+    return render(request, "mentorship/notifications/notifications.html", {"items": items})
 
 
 @login_required
 @require_POST
 def notifications_read(request):
     services.notification_mark_read(user=request.user)
-    return redirect("mentorship:notifications")
+    return redirect("notifications:list")
 
 
 @csrf_exempt
@@ -47,4 +47,4 @@ def unsubscribe(request, token):
             choice = EmailFrequency.OFF
         email_frequency_set(user_id=user_id, frequency=choice)
         saved = EmailFrequency(choice).label
-    return render(request, "mentorship/unsubscribe.html", {"choices": EmailFrequency.choices, "saved": saved})
+    return render(request, "mentorship/notifications/unsubscribe.html", {"choices": EmailFrequency.choices, "saved": saved})

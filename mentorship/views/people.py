@@ -31,15 +31,15 @@ def profile_edit(request):
             job_history_formset=formset,
         )
         messages.success(request, "Your profile is saved.")
-        return redirect("mentorship:profile")
-    return render(request, "mentorship/profile_form.html", {"form": form, "formset": formset})
+        return redirect("people:profile")
+    return render(request, "mentorship/people/profile_form.html", {"form": form, "formset": formset})
 
 
 @login_required
 def person_detail(request, pk):
     person = selectors.person_get_for_user(user=request.user, pk=pk)
     profile = selectors.profile_with_details(user=person) if hasattr(person, "profile") else None
-    return render(request, "mentorship/person_detail.html", {"person": person, "profile": profile})
+    return render(request, "mentorship/people/person_detail.html", {"person": person, "profile": profile})
 
 
 @login_required
