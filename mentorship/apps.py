@@ -11,6 +11,7 @@ class MentorshipConfig(AppConfig):
         # (mentorship): see programs/notifications.py for why it is plugged in here.
         from programs.notifications import notifier_set
 
+        from . import tasks  # noqa: F401 - registers the tasks the services queue by name
         from .config import checks  # noqa: F401 - registers the deploy checks
         from .services import notify
 

@@ -1,8 +1,17 @@
-"""Thin Celery tasks: take ids, call a service; safe to run twice."""
+"""Thin Celery tasks: take ids, call a service; safe to run twice.
+
+Services queue these by name (services/queue.py) and never import this
+module, so the imports here only ever point down.
+"""
 
 import smtplib
 
 from celery import shared_task
+from django.contrib.sessions.models import Session
+from django.utils import timezone
+
+from .services import invitations_expire, notification_email_send
+from .services.reminders import reminders_plan, reminders_resend_stale, reminders_send
 
 
 @shared_task(
@@ -12,23 +21,17 @@ from celery import shared_task
     retry_kwargs={"max_retries": 8},
 )
 def notification_email_task(self, notification_id: int) -> bool:
-    from .services import notification_email_send
-
     return notification_email_send(notification_id=notification_id)
 
 
 @shared_task
 def invitations_expire_task() -> dict:
-    from .services import invitations_expire
-
     return invitations_expire()
 
 
 @shared_task
 def reminders_plan_task() -> dict:
     """Beat, hourly: plan, claim and queue the reminders due now."""
-    from .services.reminders import reminders_plan
-
     counts = reminders_plan()
     counts.pop("preview", None)
     return counts
@@ -41,8 +44,6 @@ def reminders_plan_task() -> dict:
     retry_kwargs={"max_retries": 8},
 )
 def reminders_send_task(self, delivery_ids: list[int]) -> int:
-    from .services.reminders import reminders_send
-
     return reminders_send(delivery_ids=delivery_ids)
 
 
@@ -50,8 +51,6 @@ def reminders_send_task(self, delivery_ids: list[int]) -> int:
 def reminders_resend_stale_task() -> dict:
     """Beat, every 30 minutes: queue again claimed reminders and notification
     emails whose message was lost (a broker restarted without persistence)."""
-    from .services.reminders import reminders_resend_stale
-
     return reminders_resend_stale()
 
 
@@ -59,7 +58,4 @@ def reminders_resend_stale_task() -> dict:
 def sessions_clear_expired_task() -> None:
     """Beat, daily: delete expired sessions. Django keeps every session row until
     `clearsessions` runs; a cached copy expires from Redis by itself."""
-    from django.contrib.sessions.models import Session
-    from django.utils import timezone
-
     Session.objects.filter(expire_date__lt=timezone.now()).delete()

@@ -2,23 +2,18 @@
 link, and each person's email frequency."""
 
 from django.core import signing
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from ..models import EmailFrequency, Notification, Profile, User
+from .queue import NOTIFICATION_EMAIL, enqueue_on_commit
 
 
 def notify(*, user: User, subject: str, body: str, url: str = "", essential: bool = True) -> Notification:
     """Tell a person on the site and by email; the email goes out after commit."""
     notification = Notification.objects.create(user=user, subject=subject, body=body, url=url, essential=essential)
 
-    def enqueue():
-        from ..tasks import notification_email_task
-
-        notification_email_task.delay(notification.pk)
-
-    transaction.on_commit(enqueue)
+    enqueue_on_commit(NOTIFICATION_EMAIL, notification.pk)
     return notification
 
 

@@ -54,6 +54,7 @@ from ..models import (
 from ..selectors.compliance import AT_RISK, DUE_WITHIN_DAYS, OVERDUE, annotate_health, url_template
 from .calendars import meeting_ics
 from .notifications import unsubscribe_token
+from .queue import NOTIFICATION_EMAIL, REMINDERS_SEND, enqueue
 
 BATCH = 2000
 SEND_CHUNK = 200
@@ -349,9 +350,7 @@ def reminders_plan(*, today: datetime.date | None = None, now: datetime.datetime
 
 
 def _enqueue(ids: list[int]) -> None:
-    from ..tasks import reminders_send_task
-
-    reminders_send_task.delay(ids)
+    enqueue(REMINDERS_SEND, ids)
 
 
 # A claimed reminder whose send task never ran — the broker restarted without
@@ -382,8 +381,6 @@ def reminders_resend_stale(
     Not recovered: a row marked sent whose worker died before the mail left
     (at most once per row; see `reminders_send`).
     """
-    from ..tasks import notification_email_task
-
     now = now or timezone.now()
     window = {"created_at__lt": now - older_than, "created_at__gte": now - max_age}
     ids = list(
@@ -397,7 +394,7 @@ def reminders_resend_stale(
         Notification.objects.filter(emailed_at__isnull=True, **window).order_by("pk").values_list("pk", flat=True)
     )
     for notification_id in notification_ids:
-        notification_email_task.delay(notification_id)
+        enqueue(NOTIFICATION_EMAIL, notification_id)
     return {"reminders": len(ids), "notifications": len(notification_ids)}
 
 
