@@ -7,12 +7,11 @@ class MentorshipConfig(AppConfig):
     verbose_name = "Mentorships"
 
     def ready(self):
-        # Decisions on enrolments (programs) reach people as notifications
-        # (mentorship): see programs/notifications.py for why it is plugged in here.
-        from programs.notifications import notifier_set
+        from programs.signals import enrollment_decided
 
         from . import tasks  # noqa: F401 - registers the tasks the services queue by name
         from .config import checks  # noqa: F401 - registers the deploy checks
-        from .services import notify
+        from .services.notifications import enrollment_decision_notify
 
-        notifier_set(notify)
+        # Decisions on enrolments (programs) reach people as notifications (mentorship).
+        enrollment_decided.connect(enrollment_decision_notify, dispatch_uid="mentorship.enrollment_decision_notify")

@@ -1,26 +1,11 @@
-"""Telling people about decisions on their enrolment, without programs importing mentorship.
+"""What people are told about decisions on their enrolment, in programs' words.
 
-`programs` owns the decisions and their wording; `mentorship` owns
-notifications (the on-site list and the email after commit). mentorship plugs
-its `notify` in when the app registry is ready (`MentorshipConfig.ready`), so
-every caller of the enrolment services — admin actions, the site, commands —
-tells the applicant without having to remember to. With nothing plugged in
-(programs on its own) decisions are made silently.
-
-Why not a `notify=` argument on each service: the admin actions and the
-site's withdraw view live in programs and could not pass mentorship's
-function without importing it, and a waitlisted person moves up inside
-`enrollment_withdraw`, called by whoever withdrew.
+programs owns the decisions and their wording; it announces each decision with
+the `enrollment_decided` signal (programs/signals.py), and mentorship, which
+owns notifications, tells the person (mentorship/services/notifications.py).
 """
 
-from collections.abc import Callable
-
 from .models import Enrollment, EnrollmentState
-
-# notify(*, user, subject, body, url="", essential=True): mentorship.services.notify.
-Notifier = Callable[..., object]
-
-_notifier: Notifier | None = None
 
 APPROVED_SUBJECT = "You are in {cohort}"
 APPROVED_BODY = (
@@ -47,18 +32,12 @@ MESSAGES = {
 }
 
 
-def notifier_set(notifier: Notifier | None) -> None:
-    global _notifier
-    _notifier = notifier
-
-
-def enrollment_decision_notify(*, enrollment: Enrollment, moved_up: bool = False) -> None:
-    """Tell the person the decision on their enrolment (inside the deciding transaction)."""
-    if _notifier is None:
-        return
+def decision_message(*, enrollment: Enrollment, moved_up: bool = False) -> dict | None:
+    """The subject, body and link that tell the person the decision; None for a
+    state nobody is told about (a withdrawal they made themselves)."""
     subject, body = (MOVED_UP_SUBJECT, MOVED_UP_BODY) if moved_up else MESSAGES.get(enrollment.state, (None, None))
     if subject is None:
-        return
+        return None
     cohort = enrollment.cohort
     program = cohort.program
     values = {
@@ -67,10 +46,4 @@ def enrollment_decision_notify(*, enrollment: Enrollment, moved_up: bool = False
         "coordinator": program.coordinator_title,
         "role": enrollment.get_role_display().lower(),
     }
-    _notifier(
-        user=enrollment.user,
-        subject=subject.format(**values),
-        body=body.format(**values),
-        url=program.get_absolute_url(),
-        essential=True,
-    )
+    return {"subject": subject.format(**values), "body": body.format(**values), "url": program.get_absolute_url()}

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from .errors import RuleViolation
 from .models import Cohort, Enrollment, EnrollmentState, Platform, Program, ProgramCoordinator, Role
-from .notifications import enrollment_decision_notify
+from .signals import enrollment_decided
 
 ENROLMENT_NOT_OPEN = "Enrolment for {cohort} is not open: it opens on {opens} and closes on {closes}."
 ENROLMENT_NOT_YET_OPEN = "Enrolment for {cohort} opens on {opens}. Please come back then."
@@ -160,7 +160,7 @@ def enrollment_approve(*, enrollment: Enrollment, by=None, note: str = "") -> En
             PARTICIPANT_CAP_REACHED.format(cohort=cohort, cap=cohort.effective_participant_cap), code="cap"
         )
     _decide(enrollment, state=EnrollmentState.APPROVED, by=by, note=note)
-    enrollment_decision_notify(enrollment=enrollment)
+    enrollment_decided.send(sender=Enrollment, enrollment=enrollment, moved_up=False)
     return enrollment
 
 
@@ -172,7 +172,7 @@ def enrollment_waitlist(*, enrollment: Enrollment, by=None, note: str = "") -> E
     already = enrollment.state == EnrollmentState.WAITLISTED
     _decide(enrollment, state=EnrollmentState.WAITLISTED, by=by, note=note)
     if not already:
-        enrollment_decision_notify(enrollment=enrollment)
+        enrollment_decided.send(sender=Enrollment, enrollment=enrollment, moved_up=False)
     return enrollment
 
 
@@ -182,7 +182,7 @@ def enrollment_decline(*, enrollment: Enrollment, by=None, note: str = "") -> En
     if enrollment.state not in (EnrollmentState.APPLIED, EnrollmentState.WAITLISTED):
         raise RuleViolation(ENROLLMENT_NOT_PENDING.format(state=enrollment.get_state_display().lower()))
     _decide(enrollment, state=EnrollmentState.DECLINED, by=by, note=note)
-    enrollment_decision_notify(enrollment=enrollment)
+    enrollment_decided.send(sender=Enrollment, enrollment=enrollment, moved_up=False)
     return enrollment
 
 
@@ -203,7 +203,7 @@ def enrollment_withdraw(*, enrollment: Enrollment, by=None, note: str = "") -> E
             # Nobody decided this place: it moved up by itself. Recording `by` would
             # name the person who withdrew as the one who approved someone else.
             _decide(next_in_line, state=EnrollmentState.APPROVED, by=None, note="Moved up from the waitlist.")
-            enrollment_decision_notify(enrollment=next_in_line, moved_up=True)
+            enrollment_decided.send(sender=Enrollment, enrollment=next_in_line, moved_up=True)
     return enrollment
 
 

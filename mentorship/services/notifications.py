@@ -5,6 +5,8 @@ from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from programs.notifications import decision_message
+
 from ..models import EmailFrequency, Notification, Profile, User
 from .queue import NOTIFICATION_EMAIL, enqueue_on_commit
 
@@ -15,6 +17,13 @@ def notify(*, user: User, subject: str, body: str, url: str = "", essential: boo
 
     enqueue_on_commit(NOTIFICATION_EMAIL, notification.pk)
     return notification
+
+
+def enrollment_decision_notify(*, enrollment, moved_up: bool = False, **signal) -> None:
+    """Receiver of programs' `enrollment_decided`: tell the person, in programs' words."""
+    message = decision_message(enrollment=enrollment, moved_up=moved_up)
+    if message is not None:
+        notify(user=enrollment.user, essential=True, **message)
 
 
 def notification_email_send(*, notification_id: int) -> bool:

@@ -144,14 +144,40 @@ def test_a_participant_withdrawing_on_the_site_frees_a_place_too(client, world):
     assert states([first, third]) == [EnrollmentState.WITHDRAWN, EnrollmentState.APPROVED]
 
 
-def test_without_a_notifier_decisions_are_silent(world):
-    saved = notifications._notifier
-    notifications.notifier_set(None)
+def test_without_a_receiver_decisions_are_silent(world):
+    from mentorship.services.notifications import enrollment_decision_notify
+    from programs.signals import enrollment_decided
+
+    uid = "mentorship.enrollment_decision_notify"
+    assert enrollment_decided.disconnect(dispatch_uid=uid)
     try:
         services.enrollment_approve(enrollment=world.applications[0], by=world.sponsor)
     finally:
-        notifications.notifier_set(saved)
+        enrollment_decided.connect(enrollment_decision_notify, dispatch_uid=uid)
     assert not Notification.objects.exists()
+
+
+def test_each_decision_is_announced_once_with_the_enrolment(world):
+    from programs.signals import enrollment_decided
+
+    heard = []
+
+    def receiver(*, enrollment, moved_up, **kwargs):
+        heard.append((enrollment.pk, enrollment.state, moved_up))
+
+    enrollment_decided.connect(receiver)
+    try:
+        first, second, third = world.applications
+        services.enrollment_approve(enrollment=first, by=world.sponsor)
+        services.enrollment_waitlist(enrollment=third, by=world.sponsor)
+        services.enrollment_decline(enrollment=second, by=world.sponsor)
+    finally:
+        enrollment_decided.disconnect(receiver)
+    assert heard == [
+        (first.pk, EnrollmentState.APPROVED, False),
+        (third.pk, EnrollmentState.WAITLISTED, False),
+        (second.pk, EnrollmentState.DECLINED, False),
+    ]
 
 
 def test_another_programs_coordinator_cannot_decide_ky_applications(client, world):
