@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import threading
 import time
 import uuid
@@ -15,10 +14,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from mentorship.models import JobHistoryEntry, Mentorship, MentorshipState, Profile, Skill
+from mentorship.web.pages import Fingerprint, Source, audited
 from programs.models import Cohort, Enrollment, EnrollmentState, Platform, Program, Role
 
 from . import engine
-from .models import MatchingWeights, Shortlist
+from .models import MatchingWeights
 
 PLATFORM_CODES = {Platform.SENIOR_TO_JUNIOR: engine.PLATFORM_SENIOR_TO_JUNIOR, Platform.PEER_TO_PEER: engine.PLATFORM_PEER}
 
@@ -226,51 +226,27 @@ def _generation() -> str:
     return token or ""
 
 
-# (model, column): each row written on a change, the newest found by one step
-# down an index (MAX of an indexed column), however big the table.
-def _fingerprint_sources():
-    return [
-        (Program.history.model, "history_id"),
-        (Cohort.history.model, "history_id"),
-        (Enrollment.history.model, "history_id"),
-        (Enrollment, "id"),
-        (Mentorship.history.model, "history_id"),
-        (Mentorship, "id"),
-        (MatchingWeights.history.model, "history_id"),
-        (Shortlist.history.model, "history_id"),
-        (Profile, "updated_at"),
-        (Skill, "id"),
-    ]
-
-
-@functools.cache
-def _fingerprint_sql() -> str:
-    # Written once as SQL: the ORM's compiler cost more than the nine look-ups.
-    from django.db import connection
-
-    qn = connection.ops.quote_name
-    return "SELECT " + ", ".join(
-        f"(SELECT MAX({qn(model._meta.get_field(field).column)}) FROM {qn(model._meta.db_table)})"
-        for model, field in _fingerprint_sources()
-    )
+# What the running pools are built from: each saved change writes an audit row
+# or a new id, found by one step down an index (mentorship.web.pages).
+POOL = Fingerprint(
+    audited("programs.Program", "a program's rules"),
+    audited("programs.Cohort", "cohorts opened or closed"),
+    audited("programs.Enrollment", "an approval, a withdrawal"),
+    Source("programs.Enrollment", "MAX(id)", "enrolments inserted in bulk (no audit row)"),
+    audited("mentorship.Mentorship", "a pair formed or ended: capacities"),
+    Source("mentorship.Mentorship", "MAX(id)", "pairs inserted in bulk"),
+    audited("matching.MatchingWeights", "the program's weights"),
+    Source("mentorship.Profile", "MAX(updated_at)", "a profile saved"),
+    Source("mentorship.Skill", "MAX(id)", "a new skill"),
+)
 
 
 def pool_fingerprint() -> tuple:
-    """What the running pools are built from, read in one query of index
-    look-ups (no scan, whatever the number of people): the newest audit row of
-    programs, cohorts, enrolments, mentorships, matching weights and shortlists (every
-    saved change writes one: an approval, a withdrawal, an accepted invitation,
-    an ended pair, a change of rules), the newest enrolment and mentorship (bulk
-    inserts write no audit row), the latest profile change and the newest
-    skill. It is global, not per program: a change anywhere rebuilds each pool
-    once, which is cheap next to scoring against a stale one. The directory's
-    cached content (mentorship.web.pages) is keyed by it too."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(_fingerprint_sql())
-        row = cursor.fetchone()
-    return (timezone.localdate(), tuple(row))
+    """What the running pools are built from (`POOL`), read in one query of index
+    look-ups (no scan, whatever the number of people). It is global, not per
+    program: a change anywhere rebuilds each pool once, which is cheap next to
+    scoring against a stale one."""
+    return POOL.read()
 
 
 def running_pool(program: Program) -> ProgramPool:

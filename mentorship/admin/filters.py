@@ -50,13 +50,11 @@ class _ProfileValueFilter(admin.SimpleListFilter):
 
         # The DISTINCT scans the coordinator's whole list (15 ms per filter for
         # 3,000 enrolments), so the choices are kept per programs in scope under
-        # the data fingerprint: a new participant, pair or profile edit shows at
-        # once, a bulk UPDATE within PAGE_CONTENT_CACHE_SECONDS.
-        from matching.features import pool_fingerprint
-
+        # the people's fingerprint: a new participant, pair or profile edit shows
+        # at once, a bulk UPDATE within PAGE_CONTENT_CACHE_SECONDS.
         scope = ",".join(map(str, sorted(program_ids(request))))
-        name = f"admin-choices:{model_admin.model._meta.label_lower}:{self.parameter_name}:{scope}"
-        values = pages.kept(name, pool_fingerprint(), compute)
+        key = f"admin-choices:{model_admin.model._meta.label_lower}:{self.parameter_name}:{scope}"
+        values = pages.PEOPLE_VALUES.get(key, compute)
         return [(v, v) for v in values]
 
     def queryset(self, request, queryset):

@@ -38,7 +38,6 @@ from .compliance import (  # noqa: F401
 )
 from .directory import (  # noqa: F401
     KM_PER_MILE,
-    MENTOR_UNITS_CACHE_SECONDS,
     DirectoryFilters,
     directory_access,
     directory_enrollment,

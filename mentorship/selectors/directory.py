@@ -24,7 +24,6 @@ from programs.models import Cohort, Enrollment, EnrollmentState, Program, Role
 from programs.selectors import coordinated_program_ids
 
 from ..models import Mentorship, MentorshipState, Profile, User
-from ..web.pages import get_or_set
 
 # ---------------------------------------------------------------------------
 # Directory, invitations, mentorships
@@ -94,26 +93,16 @@ def mentor_pool(*, program: Program) -> QuerySet[User]:
     return User.objects.filter(pk__in=mentor_ids, is_active=True)
 
 
-# The directory's unit filter lists the units its mentors gave; a new unit may
-# take this long to appear in the list (the filter itself reads live data).
-MENTOR_UNITS_CACHE_SECONDS = 60
-
-
 def mentor_units(*, program: Program) -> list[str]:
-    """The organisation units of the program's mentors, sorted, from the shared
-    cache: computing them scans the program's mentors on every directory page."""
-
-    def compute() -> list[str]:
-        return sorted(
-            Profile.objects.filter(user__in=mentor_pool(program=program))
-            .exclude(org_unit="")
-            .order_by()
-            .values_list("org_unit", flat=True)
-            .distinct()
-        )
-
-
-    return get_or_set(f"directory:mentor-units:{program.pk}", compute, MENTOR_UNITS_CACHE_SECONDS)
+    """The organisation units of the program's mentors, sorted (a scan of the
+    program's mentors: the directory keeps it, web.pages.PEOPLE_VALUES)."""
+    return sorted(
+        Profile.objects.filter(user__in=mentor_pool(program=program))
+        .exclude(org_unit="")
+        .order_by()
+        .values_list("org_unit", flat=True)
+        .distinct()
+    )
 
 
 def with_active_count(queryset: QuerySet[User], program: Program) -> QuerySet[User]:

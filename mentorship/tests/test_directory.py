@@ -539,3 +539,20 @@ def test_unit_filter_lists_the_mentors_units_from_the_cache(client, hhs):
     with CaptureQueriesContext(connection) as again:
         client.get(url)
     assert not [q for q in again.captured_queries if "org_unit" in q["sql"] and "DISTINCT" in q["sql"]]
+
+
+def test_a_mentors_new_unit_shows_in_the_unit_filter_at_once(client, hhs):
+    """The kept unit list is keyed by the people's fingerprint (web.pages.PEOPLE_VALUES),
+    not by a time: a unit saved on a profile is a choice on the very next page."""
+    from mentorship.models import Profile
+
+    client.force_login(hhs["mentee"])
+    url = reverse("directory:list", args=["hhs"])
+    client.get(url)
+    katherine = Profile.objects.get(user=hhs["mentors"]["katherine"])
+    katherine.org_unit = "ACF"
+    katherine.save()
+
+    choices = [c[0] for c in client.get(url).context["form"].fields["unit"].widget.choices]
+
+    assert choices == ["", "ACF", "CDC", "NIH"]

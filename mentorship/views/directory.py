@@ -42,13 +42,13 @@ def directory_index(request):
 @login_required
 def directory(request, slug):
     program = selectors.directory_access(user=request.user, slug=slug)
-    content = pages.cached_content(request, name="directory", render=lambda: _directory_content(request, program))
+    content = pages.DIRECTORY.content(request, render=lambda: _directory_content(request, program))
     return render(request, "mentorship/directory/directory.html", {"program": program, "content": content})
 
 
 def _directory_content(request, program) -> str:
     enrollment = selectors.directory_enrollment(program=program)
-    units = selectors.mentor_units(program=program)
+    units = pages.PEOPLE_VALUES.get(f"mentor-units:{program.pk}", lambda: selectors.mentor_units(program=program))
     data = request.GET.copy()
     if "level" not in data and enrollment and enrollment.platform_preference:
         data["level"] = enrollment.platform_preference
@@ -88,30 +88,11 @@ def _directory_content(request, program) -> str:
             "page": page,
             "query": query.urlencode(),
             "location_unknown": location_unknown,
-            "suggestions": _suggestions(request, program, enrollment),
-            "shortlists": _shortlists(request, program, enrollment),
+            # Shortlists and suggestions are matching's, shown with its template tags.
+            "is_mentee": enrollment is not None,
+            "viewer": request.user,
         },
     )
-
-
-def _suggestions(request, program, enrollment):
-    """“Suggested for you”: the matching engine's best mentors with free places."""
-    if enrollment is None:
-        return []
-    if not program.allows_self_selection and not program.allows_auto_matching:
-        return []
-    from matching.selectors import suggestions_for_mentee
-
-    return suggestions_for_mentee(program=program, mentee=request.user, limit=3)
-
-
-def _shortlists(request, program, enrollment):
-    """Third-party matching: lists of potential mentors the coordinator sent this mentee."""
-    if enrollment is None:
-        return []
-    from matching.selectors import shortlists_for_mentee
-
-    return shortlists_for_mentee(program=program, mentee=request.user)
 
 
 def _mentor_page(request, program, mentor, invite_form=None, status=200):

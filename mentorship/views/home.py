@@ -20,12 +20,7 @@ def home(request):
 
 @login_required
 def dashboard(request):
-    content = pages.cached_content(
-        request,
-        name="dashboard",
-        render=lambda: _dashboard_content(request),
-        fingerprint=pages.person_fingerprint(request.user.pk),
-    )
+    content = pages.DASHBOARD.content(request, render=lambda: _dashboard_content(request))
     return render(request, "mentorship/dashboard/dashboard.html", {"content": content})
 
 

@@ -1,57 +1,261 @@
-"""A page's expensive content, rendered once and reused while nothing under it changed.
+"""Cached page content, and what each cached page is built from, declared here.
 
-Two pages use it, the two that every participant opens most:
+Two pages are cached, the two that every participant opens most:
 
-- the mentor directory: its results and "Suggested for you" cost about 35 ms of
-  CPU to build for 1,000 mentors. The key holds the data fingerprint
-  (`matching.features.pool_fingerprint`: the newest audit row of programs,
-  cohorts, enrolments, mentorships, matching weights and shortlists, the newest
-  enrolment and mentorship, the latest profile change, the newest skill, and
-  today's date);
-- the dashboard (about 20 ms and 14 queries): the key holds the person's own
-  fingerprint (`person_fingerprint`: their enrolments, pairs, invitations, their
-  pairs' meetings and agreements, and the programs', cohorts' and profiles'
-  newest change, and today's date).
+- the mentor directory (`DIRECTORY`): its results and "Suggested for you" cost
+  about 35 ms of CPU to build for 1,000 mentors;
+- the dashboard (`DASHBOARD`): about 20 ms and 14 queries.
 
-Both keys also hold the person and the full address (filters, page): nobody is
-ever served another person's content. Every saved change to what a page shows
-moves its fingerprint, so an accepted invitation, a logged meeting, a signed
-agreement, an approval or a profile edit shows on the very next request; each
-of those has a test that fails without its part of the fingerprint.
+Each page names the tables its content is read from (`Source`), each with the
+cheapest look-up that moves on every saved change: the newest audit row
+(django-simple-history writes one per save), the newest id (bulk inserts
+write no audit row), the latest `updated_at`, or a count. One query reads all
+of a page's look-ups, down indexes, whatever the size of the tables
+(`Fingerprint`); today's date is part of every fingerprint, so what moves with
+the day (health, what is due) is rebuilt each morning. The content is kept per
+person and full address under that fingerprint: an accepted invitation, a
+logged meeting, a signed agreement, an approval or a profile edit shows on the
+very next request, and nobody is ever served another person's content. Each
+source has a test that fails without it (mentorship/tests/test_page_cache.py).
 
-What a fingerprint cannot see (a name changed on the account in the admin, a
-bulk UPDATE, a scheduled meeting's time passing within the day) shows within
-`PAGE_CONTENT_CACHE_SECONDS` (60 s by default; 0 turns the cache off). Only
-the content is cached: the layout around it (the navigation, messages, the
-sign-out form and its CSRF token) is rendered on every request, and the view
-checks access before it asks for the content.
+Tables are named by label ("matching.Shortlist"), so the page can depend on
+the data other apps show on it (suggestions and shortlists come from matching's
+template tags) without mentorship importing them.
 
-`kept()` does the same for a value rather than a page: the coordinators' unit
-and location filter choices, per programs in scope, under the data fingerprint.
+What a fingerprint cannot see (a bulk UPDATE, a scheduled meeting's time
+passing within the day) shows within `PAGE_CONTENT_CACHE_SECONDS` (60 s by
+default; 0 turns caching off). Only the content is cached: the layout around
+it (navigation, messages, the sign-out form and its CSRF token) renders on
+every request, and the view checks access before it asks for the content.
 
-If the cache cannot be reached, the content is rendered as if nothing were
-cached: a Redis outage makes pages slower, not broken.
+`CachedValue` does the same for a value rather than a page: the directory's
+unit filter and the coordinators' unit and location filter choices.
+
+If the cache cannot be reached, the content is built as if nothing were cached:
+a Redis outage makes pages slower, not broken.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import logging
 import random
 from collections.abc import Callable
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from ..models import Agreement, Invitation, InvitationState, Meeting, Mentorship, Profile
+from ..models import InvitationState
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_SECONDS = 60
+
+
+# ---------------------------------------------------------------------------
+# Sources and fingerprints
+# ---------------------------------------------------------------------------
+
+
+class _Tables:
+    """`{mentorship.Mentorship}` in a source's SQL: the model's quoted table name."""
+
+    def __init__(self, app_label: str):
+        self.app_label = app_label
+
+    def __getattr__(self, model_name: str) -> str:
+        return _table(f"{self.app_label}.{model_name}")
+
+
+def _table(label: str) -> str:
+    app_label, model_name = label.split(".")
+    return connection.ops.quote_name(apps.get_model(app_label, model_name)._meta.db_table)
+
+
+@dataclasses.dataclass(frozen=True)
+class Source:
+    """One look-up that moves whenever a row the page shows is saved.
+
+    `table` is a model label; `select` what to read from it (an aggregate);
+    `where` narrows it, with `%(user)s` for the person and `{app.Model}` for
+    another table. `why` says which change it sees.
+    """
+
+    table: str
+    select: str
+    why: str
+    where: str = ""
+
+    def sql(self) -> str:
+        tables = {config.label: _Tables(config.label) for config in apps.get_app_configs()}
+        where = f" WHERE {self.where.format_map(tables)}" if self.where else ""
+        return f"SELECT {self.select} FROM {_table(self.table)}{where}"
+
+
+class Fingerprint:
+    """The look-ups of a page's sources, read in one query, with today's date."""
+
+    def __init__(self, *sources: Source):
+        self.sources = sources
+
+    @functools.cached_property
+    def sql(self) -> str:
+        return "SELECT " + ", ".join(f"({source.sql()})" for source in self.sources)
+
+    def read(self, **params) -> tuple:
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params or None)
+            row = cursor.fetchone()
+        return (timezone.localdate(), tuple(str(value) for value in row))
+
+
+def _history(label: str) -> str:
+    app_label, model_name = label.split(".")
+    return f"{app_label}.Historical{model_name}"
+
+
+def audited(label: str, why: str) -> Source:
+    """Every saved change of the model writes an audit row (django-simple-history)."""
+    return Source(_history(label), "MAX(history_id)", why)
+
+
+# Their pairs, for the per-person look-ups.
+_THEIR_PAIRS = "SELECT id FROM {mentorship.Mentorship} WHERE mentor_id = %(user)s OR mentee_id = %(user)s"
+
+
+# ---------------------------------------------------------------------------
+# The cached pages, each with what it is built from
+# ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class CachedPage:
+    """A page whose content is kept per person and address under its fingerprint."""
+
+    name: str
+    fingerprint: Fingerprint
+    per_person: bool = False  # the fingerprint reads the person's own rows
+
+    def content(self, request, render: Callable[[], str]) -> SafeString:
+        """The HTML `render()` returns for this person and address, from the cache when it is current."""
+        seconds = _seconds()
+        if seconds <= 0:
+            return mark_safe(render())
+        params = {"user": request.user.pk, "pending": InvitationState.PENDING.value} if self.per_person else {}
+        key = content_key(
+            name=self.name, user_id=request.user.pk, path=request.get_full_path(), fingerprint=self.fingerprint.read(**params)
+        )
+        built = []
+
+        def build() -> str | None:
+            built.append(render())
+            return _keepable(self.name, built[0])
+
+        html = get_or_set(key, build, seconds)
+        return mark_safe(html if html is not None else built[0])
+
+
+# Programs, pairs and profiles as everyone sees them: the directory's list,
+# its filters, "Suggested for you" (matching's pools) and the coordinator's
+# shortlists for the person.
+_PEOPLE_AND_PAIRS = (
+    audited("programs.Program", "a program's rules and names"),
+    audited("programs.Cohort", "cohorts opened, closed or renamed"),
+    audited("programs.Enrollment", "an approval, a withdrawal"),
+    Source("programs.Enrollment", "MAX(id)", "enrolments inserted in bulk (no audit row)"),
+    audited("mentorship.Mentorship", "a pair formed, ended or reassigned: free places"),
+    Source("mentorship.Mentorship", "MAX(id)", "pairs inserted in bulk"),
+    Source("mentorship.Profile", "MAX(updated_at)", "a profile saved: names, skills, units, locations"),
+    Source("mentorship.Skill", "MAX(id)", "a new skill in the filter"),
+)
+
+DIRECTORY = CachedPage(
+    name="directory",
+    fingerprint=Fingerprint(
+        *_PEOPLE_AND_PAIRS,
+        audited("matching.MatchingWeights", "the program's matching weights: the suggestions' order"),
+        audited("matching.Shortlist", "a shortlist a coordinator sent"),
+    ),
+)
+
+DASHBOARD = CachedPage(
+    name="dashboard",
+    per_person=True,
+    fingerprint=Fingerprint(
+        Source("programs.HistoricalEnrollment", "MAX(history_id)", "their enrolments decided", "user_id = %(user)s"),
+        Source("programs.Enrollment", "MAX(id)", "their enrolments inserted in bulk", "user_id = %(user)s"),
+        Source("mentorship.HistoricalMentorship", "MAX(history_id)", "their pairs as mentor", "mentor_id = %(user)s"),
+        Source("mentorship.HistoricalMentorship", "MAX(history_id)", "their pairs as mentee", "mentee_id = %(user)s"),
+        Source(
+            "mentorship.Mentorship",
+            "MAX(id)",
+            "their pairs inserted in bulk",
+            "mentor_id = %(user)s OR mentee_id = %(user)s",
+        ),
+        # Invitations only ever leave "pending" (accepted, declined, withdrawn,
+        # expired): the newest id and the number still pending see every change.
+        Source("mentorship.Invitation", "MAX(id)", "an invitation sent", "mentor_id = %(user)s OR mentee_id = %(user)s"),
+        Source(
+            "mentorship.Invitation",
+            "COUNT(*)",
+            "an invitation answered or expired",
+            "(mentor_id = %(user)s OR mentee_id = %(user)s) AND state = %(pending)s",
+        ),
+        # Health, contact and what is due: every change saves updated_at; a
+        # deleted meeting changes the count.
+        Source("mentorship.Meeting", "MAX(updated_at)", "a meeting logged or changed", f"mentorship_id IN ({_THEIR_PAIRS})"),
+        Source("mentorship.Meeting", "COUNT(*)", "a meeting deleted", f"mentorship_id IN ({_THEIR_PAIRS})"),
+        # An agreement shows as a step until both have signed; its terms never show here.
+        Source(
+            "mentorship.Agreement",
+            "COUNT(*) + COUNT(mentor_signed_at) + COUNT(mentee_signed_at)",
+            "an agreement drafted or signed",
+            f"mentorship_id IN ({_THEIR_PAIRS})",
+        ),
+        audited("programs.Program", "a program's rules and names"),
+        audited("programs.Cohort", "a cohort renamed"),
+        Source("mentorship.Profile", "MAX(updated_at)", "a partner's new name"),
+    ),
+)
+
+
+# ---------------------------------------------------------------------------
+# Cached values
+# ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class CachedValue:
+    """A value computed from the data, kept under its fingerprint (not per person)."""
+
+    name: str
+    fingerprint: Fingerprint
+
+    def get(self, key: str, compute: Callable[[], object]):
+        """`compute()`, kept under `key` while the data it is computed from is unchanged,
+        for PAGE_CONTENT_CACHE_SECONDS at most (0: not kept)."""
+        seconds = _seconds()
+        if seconds <= 0:
+            return compute()
+        fingerprint = self.fingerprint.read()
+        return get_or_set(f"{self.name}:{key}:{_digest(repr(fingerprint))}", compute, seconds)
+
+
+# The organisation units and locations people gave: the directory's unit
+# filter and the coordinators' list filters (a DISTINCT scan of a program's
+# people, 15 ms for 3,000 enrolments).
+PEOPLE_VALUES = CachedValue(name="people-values", fingerprint=Fingerprint(*_PEOPLE_AND_PAIRS))
+
+
+# ---------------------------------------------------------------------------
+# The cache itself
+# ---------------------------------------------------------------------------
 
 
 def _seconds() -> int:
@@ -67,39 +271,6 @@ def content_key(*, name: str, user_id: int, path: str, fingerprint: tuple) -> st
     return f"content:{name}:{user_id}:{digest}"
 
 
-def cached_content(request, *, name: str, render: Callable[[], str], fingerprint: tuple | None = None) -> SafeString:
-    """The HTML `render()` returns for this person and address, from the cache when it is current.
-
-    `fingerprint` is what the content is built from (default: the data
-    fingerprint of programs, pairs and profiles, `pool_fingerprint`).
-    """
-    seconds = _seconds()
-    if seconds <= 0:
-        return mark_safe(render())
-    if fingerprint is None:
-        from matching.features import pool_fingerprint
-
-        fingerprint = pool_fingerprint()
-    key = content_key(name=name, user_id=request.user.pk, path=request.get_full_path(), fingerprint=fingerprint)
-    built = []
-
-    def build() -> str | None:
-        built.append(render())
-        return _keepable(name, built[0])
-
-    html = get_or_set(key, build, seconds)
-    return mark_safe(html if html is not None else built[0])
-
-
-def kept(name: str, fingerprint: tuple, compute: Callable[[], object]):
-    """`compute()`, kept under `name` while `fingerprint` (what it is computed
-    from) is unchanged, for PAGE_CONTENT_CACHE_SECONDS at most (0: not kept)."""
-    seconds = _seconds()
-    if seconds <= 0:
-        return compute()
-    return get_or_set(f"{name}:{_digest(repr(fingerprint))}", compute, seconds)
-
-
 def _keepable(name: str, html: str) -> str | None:
     """None (so nothing is kept, and the page renders afresh) if the content holds a
     CSRF token: a form added to a cached template must never freeze its token."""
@@ -107,57 +278,6 @@ def _keepable(name: str, html: str) -> str | None:
         logger.error("%s content holds a CSRF token; it is not cached. Move the form out of the cached part.", name)
         return None
     return html
-
-
-@functools.cache
-def _person_sql() -> str:
-    from programs.models import Cohort, Enrollment, Program
-
-
-    quote = connection.ops.quote_name
-
-    def table(model) -> str:
-        return quote(model._meta.db_table)
-
-    theirs = f"SELECT id FROM {table(Mentorship)} WHERE mentor_id = %(user)s OR mentee_id = %(user)s"
-    lookups = [
-        # Their enrolments: every saved change writes an audit row; bulk inserts a new id.
-        f"SELECT MAX(history_id) FROM {table(Enrollment.history.model)} WHERE user_id = %(user)s",
-        f"SELECT MAX(id) FROM {table(Enrollment)} WHERE user_id = %(user)s",
-        # Their pairs (formed, ended, extended, reassigned, deleted: each writes an audit row).
-        f"SELECT MAX(history_id) FROM {table(Mentorship.history.model)} WHERE mentor_id = %(user)s",
-        f"SELECT MAX(history_id) FROM {table(Mentorship.history.model)} WHERE mentee_id = %(user)s",
-        f"SELECT MAX(id) FROM {table(Mentorship)} WHERE mentor_id = %(user)s OR mentee_id = %(user)s",
-        # Their invitations only ever leave "pending" (accepted, declined, withdrawn,
-        # expired): the newest id and the number still pending see every change.
-        f"SELECT MAX(id) FROM {table(Invitation)} WHERE mentor_id = %(user)s OR mentee_id = %(user)s",
-        f"SELECT COUNT(*) FROM {table(Invitation)} WHERE (mentor_id = %(user)s OR mentee_id = %(user)s) "
-        "AND state = %(pending)s",
-        # Their pairs' meetings (health, contact, what is due): every change saves
-        # updated_at; a deleted meeting changes the count.
-        f"SELECT MAX(updated_at) FROM {table(Meeting)} WHERE mentorship_id IN ({theirs})",
-        f"SELECT COUNT(*) FROM {table(Meeting)} WHERE mentorship_id IN ({theirs})",
-        # An agreement shows as a step until both have signed; its terms never show here.
-        f"SELECT COUNT(*) + COUNT(mentor_signed_at) + COUNT(mentee_signed_at) FROM {table(Agreement)} "
-        f"WHERE mentorship_id IN ({theirs})",
-        # Everyone's: the programs' rules and names, cohorts, and names on profiles.
-        f"SELECT MAX(history_id) FROM {table(Program.history.model)}",
-        f"SELECT MAX(history_id) FROM {table(Cohort.history.model)}",
-        f"SELECT MAX(updated_at) FROM {table(Profile)}",
-    ]
-    return "SELECT " + ", ".join(f"({lookup})" for lookup in lookups)
-
-
-def person_fingerprint(user_id: int) -> tuple:
-    """What a person's dashboard is built from, read in one query of index
-    look-ups by person (their enrolments, pairs, invitations, their pairs'
-    meetings and agreements) plus three global ones (programs, cohorts,
-    profiles), and today's date: health and what is due move with the day."""
-
-    with connection.cursor() as cursor:
-        cursor.execute(_person_sql(), {"user": user_id, "pending": InvitationState.PENDING.value})
-        row = cursor.fetchone()
-    return (timezone.localdate(), tuple(str(value) for value in row))
 
 
 def get_or_set(key: str, compute: Callable[[], object], seconds: int):
