@@ -167,13 +167,7 @@ class EnrollmentAdmin(BaseEnrollmentAdmin):
 
     def exports_view(self, request):
         programs = list(self._programs(request).filter(pk__in=self._chosen(request)))
-        surveys = []
-        try:
-            from surveys.models import Survey
-
-            surveys = list(Survey.objects.filter(program__in=programs).select_related("program").order_by("program__name", "title"))
-        except (ImportError, LookupError, RuntimeError):
-            pass
+        surveys = exports.surveys_of(programs=programs)
         context = {
             **self.admin_site.each_context(request),
             "title": "Exports",

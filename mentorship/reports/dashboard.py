@@ -13,7 +13,7 @@ coordinator who follows "Overdue: 3" finds three rows:
   Meeting list for the month), against the program's monthly minimum for the
   active pairs held to it this month;
 - survey response rate: sent invitations answered (the Survey list shows the
-  same per survey). Surveys are optional here: without the app, no figure.
+  same per survey).
 
 A fixed number of queries whatever the number of programs, people or pairs
 (about fifteen; a test holds it).
@@ -35,6 +35,7 @@ from programs.dashboard import enrolment_figures, enrolment_list_url
 from programs.models import Enrollment, EnrollmentState, Event, Program, Role
 from programs.rules import add_months
 from programs.selectors import coordinated_program_ids
+from surveys.models import SurveyInvitation
 
 from ..models import Meeting, MeetingStatus, Mentorship, MentorshipState
 from ..selectors.compliance import AT_RISK, DUE, HEALTH_CHOICES, ON_TRACK, OVERDUE, annotate_health
@@ -103,12 +104,8 @@ def _month_bounds(today: datetime.date) -> tuple[datetime.datetime, datetime.dat
     )
 
 
-def _survey_rates(program_ids) -> dict[int, tuple[int, int]] | None:
-    """(invited, answered) per program, or None without the surveys app."""
-    try:
-        from surveys.models import SurveyInvitation
-    except (ImportError, LookupError, RuntimeError):
-        return None
+def _survey_rates(program_ids) -> dict[int, tuple[int, int]]:
+    """(invited, answered) per program."""
     rows = (
         SurveyInvitation.objects.filter(survey__program_id__in=program_ids, sent_at__isnull=False)
         .order_by()
@@ -287,17 +284,16 @@ def program_dashboards(*, user, today: datetime.date | None = None) -> list[Prog
                 tone=tone,
             )
         )
-        if surveys is not None:
-            invited, answered = surveys.get(pid, (0, 0))
-            figures.append(
-                Figure(
-                    "surveys",
-                    "Survey response rate",
-                    f"{answered / invited:.0%}" if invited else "—",
-                    _url("admin:surveys_survey_changelist", {"program__id__exact": pid}),
-                    note=f"{answered} of {invited} sent surveys answered",
-                )
+        invited, answered = surveys.get(pid, (0, 0))
+        figures.append(
+            Figure(
+                "surveys",
+                "Survey response rate",
+                f"{answered / invited:.0%}" if invited else "—",
+                _url("admin:surveys_survey_changelist", {"program__id__exact": pid}),
+                note=f"{answered} of {invited} sent surveys answered",
             )
+        )
         figures.append(
             Figure(
                 "events",

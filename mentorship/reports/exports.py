@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import csv
 
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.utils import timezone
 
 from programs.models import Enrollment
+from surveys.models import Survey
 
 from ..models import CareerLevel, Mentorship, Profile
 from ..selectors.compliance import annotate_health
@@ -163,12 +165,6 @@ def contact_hours_rows(*, mentorships) -> list[list]:
 
 def survey_rows(*, program_ids) -> list[list]:
     """Each survey's sends and answers; the answers themselves are the survey's own export."""
-    try:
-        from surveys.models import Survey
-    except (ImportError, LookupError, RuntimeError):
-        return [SURVEY_HEADER]
-    from django.db.models import Count, Q
-
     surveys = (
         Survey.objects.filter(program_id__in=list(program_ids))
         .select_related("program")
@@ -214,3 +210,8 @@ def csv_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+def surveys_of(*, programs) -> list:
+    """The programs' surveys, for the exports page's links to each survey's answers."""
+    return list(Survey.objects.filter(program__in=programs).select_related("program").order_by("program__name", "title"))
