@@ -30,9 +30,11 @@ run: install
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+## System checks, no missing migration, and the dependency rule (pyproject.toml's import-linter contracts).
 check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 
 ## The production stack on this machine (see README: gunicorn, PostgreSQL, Redis, workers, beat).
 prod: install

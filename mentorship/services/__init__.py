@@ -90,6 +90,7 @@ from .mentorships import (  # noqa: F401
 from .notifications import (  # noqa: F401
     UNSUBSCRIBE_SALT,
     email_frequency_set,
+    enrollment_decision_notify,
     notification_email_send,
     notification_mark_read,
     notify,
@@ -161,6 +162,12 @@ from .participant_import import (  # noqa: F401
 from .people import (  # noqa: F401
     profile_ensure,
     profile_update,
+)
+from .queue import (  # noqa: F401
+    NOTIFICATION_EMAIL,
+    REMINDERS_SEND,
+    enqueue,
+    enqueue_on_commit,
 )
 from .reminders import (  # noqa: F401
     BATCH,
