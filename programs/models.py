@@ -344,6 +344,12 @@ class EnrollmentState(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
+# The states in which a person holds or awaits a place: a live enrolment. A
+# declined or withdrawn one no longer counts (for the dual-role rule, a
+# second enrolment in the same role, who takes part in a program).
+LIVE_ENROLLMENT_STATES = (EnrollmentState.APPLIED, EnrollmentState.APPROVED, EnrollmentState.WAITLISTED)
+
+
 class Enrollment(models.Model):
     """A person's place in a cohort as mentor or mentee, with their application."""
 

@@ -4,7 +4,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from .errors import RuleViolation
-from .models import Cohort, Enrollment, EnrollmentState, Platform, Program, ProgramCoordinator, Role
+from .models import (
+    LIVE_ENROLLMENT_STATES,
+    Cohort,
+    Enrollment,
+    EnrollmentState,
+    Platform,
+    Program,
+    ProgramCoordinator,
+    Role,
+)
 from .signals import enrollment_decided
 
 ENROLMENT_NOT_OPEN = "Enrolment for {cohort} is not open: it opens on {opens} and closes on {closes}."
@@ -23,8 +32,6 @@ PLATFORM_REQUIRED = "{program} asks mentees which platform they prefer: {choices
 PLATFORM_NOT_OFFERED = "{program} does not offer the {platform} platform."
 ENROLLMENT_NOT_PENDING = "This enrolment is {state}; only applications and waitlisted places can be decided."
 
-# States from which a person still holds or awaits a place.
-LIVE_STATES = (EnrollmentState.APPLIED, EnrollmentState.APPROVED, EnrollmentState.WAITLISTED)
 
 
 def enrollment_check_dual_role(*, user, cohort: Cohort, role: str) -> None:
@@ -32,7 +39,7 @@ def enrollment_check_dual_role(*, user, cohort: Cohort, role: str) -> None:
     if cohort.program.allows_dual_role:
         return
     other = (
-        Enrollment.objects.filter(user=user, cohort=cohort, state__in=LIVE_STATES).exclude(role=role).first()
+        Enrollment.objects.filter(user=user, cohort=cohort, state__in=LIVE_ENROLLMENT_STATES).exclude(role=role).first()
     )
     if other:
         raise RuleViolation(
@@ -94,7 +101,7 @@ def enrollment_apply(
 
     existing = Enrollment.objects.filter(user=user, cohort=cohort)
     same_role = existing.filter(role=role).first()
-    if same_role and same_role.state in LIVE_STATES:
+    if same_role and same_role.state in LIVE_ENROLLMENT_STATES:
         raise RuleViolation(ALREADY_ENROLLED.format(cohort=cohort, role=role.label.lower()), code="duplicate")
     enrollment_check_dual_role(user=user, cohort=cohort, role=role)
     if role == Role.MENTEE and program.platforms:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from . import selectors, services
 from .errors import RuleViolation
 from .forms import EnrollmentForm
-from .models import Enrollment, EnrollmentState, Role
+from .models import LIVE_ENROLLMENT_STATES, Enrollment, EnrollmentState, Role
 
 
 @login_required
@@ -28,10 +28,9 @@ def program_detail(request, slug):
         for e in Enrollment.objects.filter(user=request.user, cohort__program=program).select_related("cohort")
     }
     rows = []
-    live = {EnrollmentState.APPLIED, EnrollmentState.APPROVED, EnrollmentState.WAITLISTED}
     for cohort in cohorts:
         mine = [enrollments.get((cohort.pk, role)) for role in (Role.MENTOR, Role.MENTEE)]
-        held = {e.role for e in mine if e and e.state in live}
+        held = {e.role for e in mine if e and e.state in LIVE_ENROLLMENT_STATES}
         # Offer only roles the person does not hold; one role at most where the
         # program does not allow being mentor and mentee at once.
         offer = [] if (held and not program.allows_dual_role) else [r for r in (Role.MENTEE, Role.MENTOR) if r not in held]

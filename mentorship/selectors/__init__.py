@@ -78,7 +78,6 @@ from .mentorships import (  # noqa: F401
     mentorships_for_user,
 )
 from .people import (  # noqa: F401
-    LIVE,
     person_get_for_user,
     profile_with_details,
     program_ids_of,

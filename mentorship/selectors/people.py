@@ -3,16 +3,14 @@
 from django.db.models import Prefetch
 from django.http import Http404
 
-from programs.models import Enrollment, EnrollmentState
+from programs.models import LIVE_ENROLLMENT_STATES, Enrollment, EnrollmentState
 from programs.selectors import coordinated_program_ids
 
 from ..models import JobHistoryEntry, Profile, User
 
-LIVE = (EnrollmentState.APPLIED, EnrollmentState.APPROVED, EnrollmentState.WAITLISTED)
-
 
 def program_ids_of(*, user, approved_only: bool = False) -> set[int]:
-    states = (EnrollmentState.APPROVED,) if approved_only else LIVE
+    states = (EnrollmentState.APPROVED,) if approved_only else LIVE_ENROLLMENT_STATES
     return set(Enrollment.objects.filter(user=user, state__in=states).values_list("cohort__program_id", flat=True))
 
 

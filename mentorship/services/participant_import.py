@@ -43,7 +43,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from programs.models import Cohort, Enrollment, EnrollmentState, Platform, Program, Role
+from programs.models import LIVE_ENROLLMENT_STATES, Cohort, Enrollment, EnrollmentState, Platform, Program, Role
 
 from ..models import CareerLevel, Profile, Skill, User
 from ..selectors.geo import resolve_location
@@ -426,11 +426,7 @@ def participants_import(*, program: Program, data, by: User | None = None, dry_r
                 fail(row, DUAL_ROLE.format(program=program.short_name, other=f"row {other_row} enrols them as {other_role}"))
             elif user is not None:
                 other = existing[user.pk].get((row.cohort.pk, other_role))
-                if other is not None and other.state in (
-                    EnrollmentState.APPLIED,
-                    EnrollmentState.APPROVED,
-                    EnrollmentState.WAITLISTED,
-                ):
+                if other is not None and other.state in LIVE_ENROLLMENT_STATES:
                     fail(
                         row,
                         DUAL_ROLE.format(
