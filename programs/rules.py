@@ -26,6 +26,12 @@ def planned_end(*, program: Program, cohort_ends_on: datetime.date, started_on: 
     return None
 
 
+def duration_agreed_per_pair(*, program: Program) -> bool:
+    """AAHPM: no duration set by the program, and not the program year either:
+    the pair agrees it (at the discovery call) and records it."""
+    return not program.duration_months and not program.ends_with_cohort
+
+
 def early_end_allowed_from(*, program: Program, started_on: datetime.date) -> datetime.date | None:
     """The first day either partner may end the mentorship; None = any time.
 

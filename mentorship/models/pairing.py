@@ -60,6 +60,14 @@ class Invitation(models.Model):
     def get_absolute_url(self):
         return reverse("invitations:detail", kwargs={"pk": self.pk})
 
+    def role_of(self, user) -> str | None:
+        """"mentor" (invited) or "mentee" (who invited), None for anyone else."""
+        if user.pk == self.mentor_id:
+            return "mentor"
+        if user.pk == self.mentee_id:
+            return "mentee"
+        return None
+
 
 class MentorshipState(models.TextChoices):
     ACTIVE = "active", "Active"
@@ -157,8 +165,12 @@ class Mentorship(models.Model):
         return self.mentee if user.pk == self.mentor_id else self.mentor
 
     def role_of(self, user) -> str | None:
+        """"mentor" or "mentee" for one of the pair, None for anyone else."""
         if user.pk == self.mentor_id:
             return "mentor"
         if user.pk == self.mentee_id:
             return "mentee"
         return None
+
+    def is_partner(self, user) -> bool:
+        return self.role_of(user) is not None

@@ -56,6 +56,7 @@ from .goals import (  # noqa: F401
     document_name,
     goal_get_for_mentee,
     goals_for_reader,
+    goals_share_waits_for_discovery,
     mentorship_goals_url,
 )
 from .invitations import (  # noqa: F401
@@ -64,17 +65,20 @@ from .invitations import (  # noqa: F401
 )
 from .meetings import (  # noqa: F401
     SHORT_NOTICE,
+    has_held_meeting,
     is_short_notice,
     meeting_get_for_participant,
     meetings_for_user_feed,
     meetings_for_viewer,
     notice_display,
     notice_hours,
+    notice_is_short,
     short_notice_message,
 )
 from .mentorships import (  # noqa: F401
     due_items,
     mentorship_get_for_user,
+    mentorship_needs_duration,
     mentorships_for_user,
 )
 from .people import (  # noqa: F401

@@ -4,7 +4,8 @@ mentor once shared, coordinators never (they see a count)."""
 from django.db.models import QuerySet
 from django.http import Http404
 
-from ..models import Goal, Mentorship, User
+from ..models import Goal, MeetingKind, Mentorship, User
+from .meetings import has_held_meeting
 
 
 def document_name(mentorship: Mentorship) -> str:
@@ -38,3 +39,11 @@ def goal_get_for_mentee(*, user: User, pk: int) -> Goal:
     if goal.mentorship.mentee_id != user.pk:
         raise Http404("No such goal.")
     return goal
+
+
+def goals_share_waits_for_discovery(*, mentorship: Mentorship) -> bool:
+    """AAHPM: "This worksheet or any notes should be shared to the Mentors after
+    the discovery call": sharing waits until the discovery call is held."""
+    return mentorship.program.goals_shared_after_discovery_call and not has_held_meeting(
+        mentorship=mentorship, kind=MeetingKind.DISCOVERY
+    )

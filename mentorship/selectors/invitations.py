@@ -8,16 +8,18 @@ from programs.selectors import coordinated_program_ids
 from ..models import Invitation
 
 
-def invitation_get_for_user(*, user, pk: int) -> Invitation:
+def invitation_get_for_user(*, user, pk: int, participants_only: bool = False) -> Invitation:
+    """The invitation for its mentee and mentor, and (unless `participants_only`,
+    for the answers only they give) the program's coordinators; 404 for anyone else."""
     try:
         invitation = Invitation.objects.select_related("program", "cohort", "mentor__profile", "mentee__profile").get(
             pk=pk
         )
     except Invitation.DoesNotExist:
         raise Http404("No such invitation.")
-    if user.pk in (invitation.mentee_id, invitation.mentor_id) or invitation.program_id in coordinated_program_ids(
-        user=user
-    ):
+    if invitation.role_of(user):
+        return invitation
+    if not participants_only and invitation.program_id in coordinated_program_ids(user=user):
         return invitation
     raise Http404("No such invitation.")
 

@@ -8,7 +8,7 @@ from django.http import Http404
 
 from programs.selectors import coordinated_program_ids
 
-from ..models import Meeting, MeetingPrivateNote, Mentorship, User
+from ..models import Meeting, MeetingPrivateNote, MeetingStatus, Mentorship, User
 
 
 def notice_hours(*, starts_at: datetime.datetime, now: datetime.datetime) -> float:
@@ -24,12 +24,16 @@ def notice_display(hours: float) -> str:
     return "less than an hour"
 
 
+def notice_is_short(*, program, hours: float | None) -> bool:
+    """Less notice than the program asks for (AAHPM: 48 hours)."""
+    rule = program.reschedule_notice_hours
+    return bool(rule) and hours is not None and hours < rule
+
+
 def is_short_notice(*, meeting: Meeting, program=None) -> bool:
     """The last reschedule or cancellation came with less notice than the program asks."""
     program = program or meeting.mentorship.program
-    rule = program.reschedule_notice_hours
-    hours = meeting.last_change_notice_hours
-    return bool(rule) and hours is not None and hours < rule
+    return notice_is_short(program=program, hours=meeting.last_change_notice_hours)
 
 
 def short_notice_message(*, meeting: Meeting, program=None) -> str:
@@ -49,7 +53,7 @@ def meeting_get_for_participant(*, user: User, pk: int) -> Meeting:
         ).get(pk=pk)
     except Meeting.DoesNotExist:
         raise Http404("No such meeting.")
-    if not _is_participant(user, meeting.mentorship):
+    if not meeting.mentorship.is_partner(user):
         raise Http404("No such meeting.")
     return meeting
 
@@ -62,7 +66,7 @@ def meetings_for_viewer(*, mentorship: Mentorship, user: User) -> QuerySet[Meeti
     so they never even leave the database.
     """
     qs = Meeting.objects.filter(mentorship=mentorship).select_related("created_by").order_by("-starts_at", "-pk")
-    if _is_participant(user, mentorship):
+    if mentorship.is_partner(user):
         return qs.prefetch_related(
             Prefetch(
                 "private_notes",
@@ -92,5 +96,5 @@ SHORT_NOTICE = (
 )
 
 
-def _is_participant(user: User, mentorship: Mentorship) -> bool:
-    return user.pk in (mentorship.mentor_id, mentorship.mentee_id)
+def has_held_meeting(*, mentorship: Mentorship, kind: str) -> bool:
+    return mentorship.meetings.filter(kind=kind, status=MeetingStatus.HELD).exists()

@@ -5,20 +5,27 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from programs import rules
 from programs.selectors import coordinated_program_ids
 
 from ..models import Mentorship
 
 
-def mentorship_get_for_user(*, user, pk: int, participants_only: bool = False) -> Mentorship:
-    """The pair sees their mentorship; the program's coordinators too (never private notes)."""
+def mentorship_get_for_user(*, user, pk: int, participants_only: bool = False, role: str | None = None) -> Mentorship:
+    """The pair sees their mentorship; the program's coordinators too (never private
+    notes), unless `participants_only`; with `role`, only that partner (the mentee
+    writes the goals document). 404 for anyone else."""
     try:
         mentorship = Mentorship.objects.select_related(
             "program", "cohort", "mentor__profile", "mentee__profile", "ended_by"
         ).get(pk=pk)
     except Mentorship.DoesNotExist:
         raise Http404("No such mentorship.")
-    if user.pk in (mentorship.mentee_id, mentorship.mentor_id):
+    if role is not None:
+        if mentorship.role_of(user) == role:
+            return mentorship
+        raise Http404("No such mentorship.")
+    if mentorship.is_partner(user):
         return mentorship
     if not participants_only and mentorship.program_id in coordinated_program_ids(user=user):
         return mentorship
@@ -49,11 +56,7 @@ def due_items(*, user, mentorships, pending_received) -> list[dict]:
         if not mentorship.is_active:
             continue
         program = mentorship.program
-        if (
-            not program.duration_months
-            and not program.ends_with_cohort
-            and mentorship.agreed_duration_months is None
-        ):
+        if mentorship_needs_duration(mentorship=mentorship):
             items.append(
                 {
                     "text": f"Record the duration you agree with {mentorship.partner_of(user).display_name}"
@@ -65,3 +68,12 @@ def due_items(*, user, mentorships, pending_received) -> list[dict]:
         for extra in getattr(mentorship, "due_extra", []):
             items.append(extra)
     return sorted(items, key=lambda item: item["when"])
+
+
+def mentorship_needs_duration(*, mentorship: Mentorship) -> bool:
+    """An active pair whose program leaves the duration to them has not recorded it yet."""
+    return (
+        mentorship.is_active
+        and rules.duration_agreed_per_pair(program=mentorship.program)
+        and mentorship.agreed_duration_months is None
+    )

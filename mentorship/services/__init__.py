@@ -5,6 +5,13 @@ admin, commands and tasks call these; a refused rule raises RuleViolation.
 The public names of every module are re-exported here, so callers write
 `services.<name>`; the modules import each other directly."""
 
+from .access import (  # noqa: F401
+    ONLY_THE_COORDINATOR,
+    ONLY_THE_PAIR_OR_COORDINATOR,
+    is_coordinator_of,
+    partner_check,
+    partner_or_coordinator,
+)
 from .agreements import (  # noqa: F401
     ALREADY_SIGNED,
     LENGTHS,
@@ -80,7 +87,6 @@ from .mentorships import (  # noqa: F401
     REASON_REQUIRED,
     WRAPUP_REQUIRED,
     early_end_from,
-    has_held_meeting,
     mentorship_create,
     mentorship_end,
     mentorship_extend,

@@ -23,8 +23,9 @@ from django.utils import timezone
 
 from programs.errors import RuleViolation
 
-from ..models import Agreement, Mentorship, MentorshipState, User
+from ..models import Agreement, Mentorship, User
 from ..selectors.agreements import TERM_FIELDS, expected_signature
+from .access import partner_check
 from .notifications import notify
 
 ONLY_THE_PAIR = "Only the mentor and the mentee sign and edit their agreement."
@@ -46,12 +47,7 @@ TERM_REQUIRED = "Fill in every term of the agreement: {field} is empty."
 
 
 def _check_pair(mentorship: Mentorship, by: User) -> str:
-    role = mentorship.role_of(by)
-    if role is None:
-        raise RuleViolation(ONLY_THE_PAIR, code="forbidden")
-    if mentorship.state != MentorshipState.ACTIVE:
-        raise RuleViolation(MENTORSHIP_ENDED, code="ended")
-    return role
+    return partner_check(mentorship=mentorship, by=by, refusal=ONLY_THE_PAIR, ended=MENTORSHIP_ENDED)
 
 
 def _date(moment: datetime.datetime) -> str:

@@ -15,8 +15,9 @@ from django.utils import timezone
 
 from programs.errors import RuleViolation
 
-from ..models import Goal, GoalStatus, MeetingKind, MeetingStatus, Mentorship, MentorshipState, User
-from ..selectors.goals import document_name, mentorship_goals_url
+from ..models import Goal, GoalStatus, Mentorship, User
+from ..selectors.goals import document_name, goals_share_waits_for_discovery, mentorship_goals_url
+from .access import partner_check
 from .notifications import notify
 
 ONLY_THE_MENTEE = "Only the mentee writes the {document}; the mentor reads it once it is shared."
@@ -30,10 +31,14 @@ SHARE_AFTER_DISCOVERY = (
 
 
 def _check_mentee(mentorship: Mentorship, by: User) -> None:
-    if by.pk != mentorship.mentee_id:
-        raise RuleViolation(ONLY_THE_MENTEE.format(document=document_name(mentorship)), code="forbidden")
-    if mentorship.state != MentorshipState.ACTIVE:
-        raise RuleViolation(MENTORSHIP_ENDED.format(document=document_name(mentorship)), code="ended")
+    document = document_name(mentorship)
+    partner_check(
+        mentorship=mentorship,
+        by=by,
+        role="mentee",
+        refusal=ONLY_THE_MENTEE.format(document=document),
+        ended=MENTORSHIP_ENDED.format(document=document),
+    )
 
 
 def _fields(title: str, description: str, target_date, status: str, progress_notes: str) -> dict:
@@ -103,9 +108,7 @@ def goals_share(*, mentorship: Mentorship, by: User, now: datetime.datetime | No
         raise RuleViolation(ALREADY_SHARED.format(document=document, mentor=mentorship.mentor.display_name), code="shared")
     if not mentorship.goals.exists():
         raise RuleViolation(NOTHING_TO_SHARE.format(document=document), code="empty")
-    if program.goals_shared_after_discovery_call and not mentorship.meetings.filter(
-        kind=MeetingKind.DISCOVERY, status=MeetingStatus.HELD
-    ).exists():
+    if goals_share_waits_for_discovery(mentorship=mentorship):
         raise RuleViolation(SHARE_AFTER_DISCOVERY.format(program=program.short_name, document=document), code="discovery")
     mentorship.goals_shared_at = now
     mentorship.save(update_fields=["goals_shared_at"])

@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from programs.errors import RuleViolation
 
-from ..models import Meeting, MeetingKind, MeetingPrivateNote, MeetingStatus, Mentorship, MentorshipState, User
-from ..selectors.meetings import _is_participant, is_short_notice, notice_hours, short_notice_message
+from ..models import Meeting, MeetingKind, MeetingPrivateNote, MeetingStatus, Mentorship, User
+from ..selectors.meetings import is_short_notice, notice_hours, short_notice_message
+from .access import partner_check
 from .notifications import notify
 
 ONLY_THE_PAIR = "Only the mentor and the mentee of this mentorship can do that."
@@ -36,10 +37,7 @@ DISCOVERY_ALREADY_HELD = "The discovery call was already logged on {date}; log t
 
 
 def _check_pair(mentorship: Mentorship, by: User, *, active: bool = True) -> None:
-    if not _is_participant(by, mentorship):
-        raise RuleViolation(ONLY_THE_PAIR, code="forbidden")
-    if active and mentorship.state != MentorshipState.ACTIVE:
-        raise RuleViolation(MENTORSHIP_ENDED, code="ended")
+    partner_check(mentorship=mentorship, by=by, active=active, refusal=ONLY_THE_PAIR, ended=MENTORSHIP_ENDED)
 
 
 def _check_duration(minutes: int) -> None:

@@ -18,12 +18,13 @@ from ..models import (
     Invitation,
     InvitationState,
     MeetingKind,
-    MeetingStatus,
     Mentorship,
     MentorshipOrigin,
     MentorshipState,
     User,
 )
+from ..selectors.meetings import has_held_meeting
+from .access import ONLY_THE_COORDINATOR, is_coordinator_of, partner_or_coordinator
 from .notifications import notify
 from .pairing import (
     MENTEE_NOT_APPROVED,
@@ -207,18 +208,8 @@ def mentorship_create(
     )
 
 
-def _is_coordinator_of(user: User, program: Program) -> bool:
-    from programs.selectors import coordinated_program_ids
-
-    return program.pk in coordinated_program_ids(user=user)
-
-
 def early_end_from(*, mentorship: Mentorship) -> datetime.date | None:
     return rules.early_end_allowed_from(program=mentorship.program, started_on=mentorship.started_on)
-
-
-def has_held_meeting(*, mentorship: Mentorship, kind: str) -> bool:
-    return mentorship.meetings.filter(kind=kind, status=MeetingStatus.HELD).exists()
 
 
 @transaction.atomic
@@ -241,10 +232,9 @@ def mentorship_end(
     program = mentorship.program
     if mentorship.state != MentorshipState.ACTIVE:
         raise RuleViolation(MENTORSHIP_NOT_ACTIVE, code="state")
-    is_partner = by.pk in (mentorship.mentor_id, mentorship.mentee_id)
-    is_coordinator = _is_coordinator_of(by, program)
-    if not (is_partner or is_coordinator):
-        raise RuleViolation(NOT_YOUR_INVITATION.format(who="the pair or their coordinator"), code="forbidden")
+    partner_or_coordinator(mentorship=mentorship, by=by)
+    # The coordinator may end a pair at any time, having given guidance.
+    is_coordinator = is_coordinator_of(user=by, program=program)
     if not reason.strip():
         raise RuleViolation(REASON_REQUIRED, code="reason")
     if completed:
@@ -286,11 +276,10 @@ def mentorship_set_duration(*, mentorship: Mentorship, by: User, months: int) ->
     """AAHPM: the pair agrees the duration during the discovery call and records it."""
     mentorship = Mentorship.objects.select_for_update(of=("self",)).select_related("program").get(pk=mentorship.pk)
     program = mentorship.program
-    if by.pk not in (mentorship.mentor_id, mentorship.mentee_id) and not _is_coordinator_of(by, program):
-        raise RuleViolation(NOT_YOUR_INVITATION.format(who="the pair"), code="forbidden")
+    partner_or_coordinator(mentorship=mentorship, by=by)
     if mentorship.state != MentorshipState.ACTIVE:
         raise RuleViolation(MENTORSHIP_NOT_ACTIVE, code="state")
-    if program.duration_months or program.ends_with_cohort:
+    if not rules.duration_agreed_per_pair(program=program):
         duration = f"{program.duration_months} months" if program.duration_months else "the program year"
         raise RuleViolation(DURATION_FIXED.format(program=program.short_name, duration=duration), code="fixed")
     if program.requires_discovery_call and not has_held_meeting(mentorship=mentorship, kind=MeetingKind.DISCOVERY):
@@ -308,8 +297,7 @@ def mentorship_extend(*, mentorship: Mentorship, by: User, months: int) -> Mento
     """HPMSNJ, HHS and WTAP pairs may continue past the planned end."""
     mentorship = Mentorship.objects.select_for_update(of=("self",)).select_related("program").get(pk=mentorship.pk)
     program = mentorship.program
-    if by.pk not in (mentorship.mentor_id, mentorship.mentee_id) and not _is_coordinator_of(by, program):
-        raise RuleViolation(NOT_YOUR_INVITATION.format(who="the pair"), code="forbidden")
+    partner_or_coordinator(mentorship=mentorship, by=by)
     if mentorship.state != MentorshipState.ACTIVE:
         raise RuleViolation(MENTORSHIP_NOT_ACTIVE, code="state")
     if not program.extendable:
@@ -329,8 +317,8 @@ def mentorship_reassign(
 ) -> Mentorship:
     """A coordinator moves a mentee to another mentor: the old pair ends early, a new one starts."""
     today = today or timezone.localdate()
-    if not _is_coordinator_of(by, mentorship.program):
-        raise RuleViolation(NOT_YOUR_INVITATION.format(who="the program's coordinator"), code="forbidden")
+    if not is_coordinator_of(user=by, program=mentorship.program):
+        raise RuleViolation(ONLY_THE_COORDINATOR, code="forbidden")
     mentorship_end(mentorship=mentorship, by=by, reason=reason or "Reassigned by the coordinator.", today=today)
     return mentorship_create(
         program=mentorship.program,

@@ -96,7 +96,7 @@ def test_coordinator_of_another_program_may_not_end_it():
     mentorship = started("hhs")
     outsider = coordinator_of(cohort_of("wtap").program)
 
-    with refused(services.NOT_YOUR_INVITATION.format(who="the pair or their coordinator")):
+    with refused(services.access.ONLY_THE_PAIR_OR_COORDINATOR):
         end(mentorship, outsider, on=datetime.date(2026, 9, 1))
 
 
@@ -159,7 +159,7 @@ def test_a_mentorship_ends_once():
 def test_someone_outside_the_pair_cannot_end_it():
     mentorship = started("wtap")
 
-    with refused(services.NOT_YOUR_INVITATION.format(who="the pair or their coordinator")):
+    with refused(services.access.ONLY_THE_PAIR_OR_COORDINATOR):
         end(mentorship, UserFactory(), on=START)
 
 
@@ -264,7 +264,7 @@ def test_extend_refused_for_an_ended_mentorship():
 def test_extend_refused_for_someone_outside_the_pair():
     mentorship = started("hpmsnj")
 
-    with refused(services.NOT_YOUR_INVITATION.format(who="the pair")):
+    with refused(services.access.ONLY_THE_PAIR_OR_COORDINATOR):
         services.mentorship_extend(mentorship=mentorship, by=UserFactory(), months=6)
 
 

@@ -10,7 +10,6 @@ from programs.errors import RuleViolation
 
 from .. import selectors, services
 from ..forms.agreements import AgreementForm, SignForm
-from .meetings import _mentorship
 
 # Refusals about the agreement's state rather than what was typed: the form they
 # came from may no longer be on the page, so they go to the top as a message.
@@ -46,14 +45,14 @@ def _agreement_page(request, mentorship, *, form=None, sign_form=None, status=20
 
 @login_required
 def agreement_detail(request, pk):
-    mentorship = _mentorship(request, pk, participants_only=True)
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
     return _agreement_page(request, mentorship)
 
 
 @login_required
 @require_POST
 def agreement_edit(request, pk):
-    mentorship = _mentorship(request, pk, participants_only=True)
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
     form = AgreementForm(request.POST)
     if form.is_valid():
         try:
@@ -72,7 +71,7 @@ def agreement_edit(request, pk):
 @login_required
 @require_POST
 def agreement_sign(request, pk):
-    mentorship = _mentorship(request, pk, participants_only=True)
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
     agreement = selectors.agreement_of(mentorship)
     form = SignForm(request.POST)
     if agreement is None:
@@ -105,7 +104,7 @@ def agreement_sign(request, pk):
 @login_required
 @require_POST
 def agreement_withdraw(request, pk):
-    mentorship = _mentorship(request, pk, participants_only=True)
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
     agreement = selectors.agreement_of(mentorship)
     if agreement is None:
         raise Http404("No agreement yet.")
@@ -120,7 +119,7 @@ def agreement_withdraw(request, pk):
 
 @login_required
 def agreement_print(request, pk):
-    mentorship = _mentorship(request, pk, participants_only=True)
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
     agreement = selectors.agreement_of(mentorship)
     if agreement is None:
         raise Http404("No agreement yet.")

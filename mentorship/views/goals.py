@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -10,18 +9,13 @@ from programs.errors import FAILED, RuleViolation, submit
 
 from .. import selectors, services
 from ..forms.goals import GoalForm
-from ..models import MeetingKind, MeetingStatus
-from .meetings import _mentorship
 
 
 def _goals_page(request, mentorship, *, form=None, status=200):
     readable = selectors.can_read_goals(user=request.user, mentorship=mentorship)
-    if not readable and mentorship.role_of(request.user) != "mentor":
-        raise Http404("No such goals document.")
-    is_mentee = request.user.pk == mentorship.mentee_id
+    is_mentee = mentorship.role_of(request.user) == "mentee"
     program = mentorship.program
     items = list(mentorship.goals.all()) if readable else []
-    discovery_held = mentorship.meetings.filter(kind=MeetingKind.DISCOVERY, status=MeetingStatus.HELD).exists()
     return render(
         request,
         "mentorship/goals/goals.html",
@@ -34,7 +28,7 @@ def _goals_page(request, mentorship, *, form=None, status=200):
             "is_mentee": is_mentee,
             "form": form or GoalForm(),
             "can_edit": is_mentee and mentorship.is_active,
-            "share_waits_for_discovery": program.goals_shared_after_discovery_call and not discovery_held,
+            "share_waits_for_discovery": selectors.goals_share_waits_for_discovery(mentorship=mentorship),
         },
         status=status,
     )
@@ -42,16 +36,14 @@ def _goals_page(request, mentorship, *, form=None, status=200):
 
 @login_required
 def goal_list(request, pk):
-    mentorship = _mentorship(request, pk, participants_only=True)
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
     return _goals_page(request, mentorship)
 
 
 @login_required
 @require_POST
 def goal_new(request, pk):
-    mentorship = _mentorship(request, pk, participants_only=True)
-    if request.user.pk != mentorship.mentee_id:
-        raise Http404("No such goals document.")
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, role="mentee")
     form = GoalForm(request.POST)
     if submit(form, lambda data: services.goal_create(mentorship=mentorship, by=request.user, **data)) is FAILED:
         return _goals_page(request, mentorship, form=form)
@@ -100,9 +92,7 @@ def goal_delete(request, pk):
 @login_required
 @require_POST
 def goals_share(request, pk):
-    mentorship = _mentorship(request, pk, participants_only=True)
-    if request.user.pk != mentorship.mentee_id:
-        raise Http404("No such goals document.")
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, role="mentee")
     try:
         services.goals_share(mentorship=mentorship, by=request.user)
     except RuleViolation as error:

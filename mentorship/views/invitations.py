@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -24,8 +23,8 @@ def _invitation_page(request, invitation, decline_form=None):
         "mentorship/invitations/invitation_detail.html",
         {
             "invitation": invitation,
-            "is_mentor": request.user.pk == invitation.mentor_id,
-            "is_mentee": request.user.pk == invitation.mentee_id,
+            "is_mentor": invitation.role_of(request.user) == "mentor",
+            "is_mentee": invitation.role_of(request.user) == "mentee",
             "decline_form": decline_form or DeclineForm(),
             "free_places": max(
                 invitation.program.max_mentees_per_mentor
@@ -43,10 +42,7 @@ def invitation_detail(request, pk):
 
 
 def _participant_invitation(request, pk):
-    invitation = selectors.invitation_get_for_user(user=request.user, pk=pk)
-    if request.user.pk not in (invitation.mentee_id, invitation.mentor_id):
-        raise Http404("No such invitation.")
-    return invitation
+    return selectors.invitation_get_for_user(user=request.user, pk=pk, participants_only=True)
 
 
 @login_required

@@ -31,10 +31,6 @@ from ..selectors.compliance import compliance_for
 MEETINGS_PAGE_SIZE = 50
 
 
-def _mentorship(request, pk, *, participants_only=False):
-    return selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=participants_only)
-
-
 # ---------------------------------------------------------------------------
 # Meetings and contact hours
 # ---------------------------------------------------------------------------
@@ -42,7 +38,7 @@ def _mentorship(request, pk, *, participants_only=False):
 
 @login_required
 def meeting_list(request, pk):
-    mentorship = _mentorship(request, pk)
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk)
     program = mentorship.program
     role = mentorship.role_of(request.user)
     page = Paginator(
@@ -77,7 +73,7 @@ def _meeting_form_page(request, mentorship, form, status=200):
 
 @login_required
 def meeting_new(request, pk):
-    mentorship = _mentorship(request, pk, participants_only=True)
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
     if request.method != "POST":
         kind = request.GET.get("kind")
         initial = {"kind": kind if kind in MeetingKind.values else MeetingKind.CHECKIN}
@@ -206,6 +202,7 @@ def meeting_reschedule(request, pk):
             # The meeting page shows the notice given, and says so when it was short.
             messages.success(request, "The meeting is moved; your partner has been told.")
             return redirect("meetings:detail", pk=moved.pk)
+    notice_now = selectors.notice_hours(starts_at=meeting.starts_at, now=timezone.now())
     return render(
         request,
         "mentorship/meetings/meeting_reschedule.html",
@@ -214,12 +211,8 @@ def meeting_reschedule(request, pk):
             "mentorship": mentorship,
             "program": mentorship.program,
             "form": form,
-            "notice_now": selectors.notice_display(
-                selectors.notice_hours(starts_at=meeting.starts_at, now=timezone.now())
-            ),
-            "would_be_short": bool(mentorship.program.reschedule_notice_hours)
-            and selectors.notice_hours(starts_at=meeting.starts_at, now=timezone.now())
-            < mentorship.program.reschedule_notice_hours,
+            "notice_now": selectors.notice_display(notice_now),
+            "would_be_short": selectors.notice_is_short(program=mentorship.program, hours=notice_now),
         },
     )
 

@@ -11,7 +11,7 @@ from programs.errors import FAILED, submit
 
 from .. import selectors, services
 from ..forms.mentorships import DurationForm, EndMentorshipForm, ExtendForm
-from ..models import GoalStatus, MeetingStatus
+from ..models import GoalStatus, MeetingKind, MeetingStatus
 from ..selectors.compliance import compliance_for
 from ..selectors.goals import can_read_goals, document_name
 
@@ -29,10 +29,9 @@ def _mentorship_page(request, mentorship, *, end_form=None, duration_form=None, 
         "duration_form": duration_form or DurationForm(),
         "extend_form": extend_form or ExtendForm(),
         "early_end_from": early_from if early_from and today < early_from else None,
-        "needs_duration": mentorship.is_active and not program.duration_months and not program.ends_with_cohort
-        and mentorship.agreed_duration_months is None,
-        "discovery_held": services.has_held_meeting(mentorship=mentorship, kind="discovery"),
-        "wrapup_held": services.has_held_meeting(mentorship=mentorship, kind="wrapup"),
+        "needs_duration": selectors.mentorship_needs_duration(mentorship=mentorship),
+        "discovery_held": selectors.has_held_meeting(mentorship=mentorship, kind=MeetingKind.DISCOVERY),
+        "wrapup_held": selectors.has_held_meeting(mentorship=mentorship, kind=MeetingKind.WRAPUP),
         "extra": _mentorship_extra(request, mentorship),
     }
     return render(request, "mentorship/mentorships/mentorship_detail.html", context)
