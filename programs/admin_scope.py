@@ -95,15 +95,29 @@ def get_object_in_scope(model_admin_super, request, object_id, from_field=None):
     return obj
 
 
+# The range of the ids (BigAutoField): a longer number is no key, and looking
+# it up overflows SQLite's integers or aborts PostgreSQL's transaction.
+_KEY_RANGE = range(-(2**63) + 1, 2**63)
+
+
+def _could_be_key(value) -> bool:
+    try:
+        return int(str(value)) in _KEY_RANGE
+    except (TypeError, ValueError):
+        return False
+
+
 class _KeysOnlyAutocomplete:
     """Django's autocomplete widget looks the submitted value up to show it again
-    with the form's errors; a value that is not a key ("abc" for an id) made
-    that lookup raise, a 500 instead of "Select a valid choice". Shown as no
-    choice instead: the field's own error says what is wrong."""
+    with the form's errors; a value that is not a key ("abc" for an id, or a
+    number past the ids' range) made that lookup raise, a 500 instead of
+    "Select a valid choice". Shown as no choice instead: the field's own error
+    says what is wrong."""
 
     def optgroups(self, name, value, attr=None):
+        keys = [v for v in value if v in (None, "") or _could_be_key(v)]
         try:
-            return super().optgroups(name, value, attr)
+            return super().optgroups(name, keys, attr)
         except (ValueError, TypeError, ValidationError):
             return super().optgroups(name, [], attr)
 

@@ -989,7 +989,7 @@ def test_the_cookies_a_sign_in_sets_carry_the_flags(world):
     assert session["samesite"] == "Lax"
 
 
-@pytest.mark.parametrize("value", [" ", "abc", "1.5", "-1"])
+@pytest.mark.parametrize("value", [" ", "abc", "1.5", "-1", str(2**70), str(-(2**63))])
 def test_an_autocomplete_field_with_a_value_that_is_no_id_is_refused_on_the_form(world, value):
     world.own_coordinator = coordinator_of(world.program)
     client = client_for(world, "own_coordinator")
