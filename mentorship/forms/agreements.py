@@ -30,4 +30,5 @@ class AgreementForm(forms.Form):
 
 class SignForm(forms.Form):
     typed_name = forms.CharField(label="Type your full name", max_length=200)
-    confirm = forms.BooleanField(label="I have read these terms and agree to them.")
+    # Not required here: agreement_sign refuses an unticked box with its own words.
+    confirm = forms.BooleanField(label="I have read these terms and agree to them.", required=False)

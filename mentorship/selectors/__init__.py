@@ -8,6 +8,8 @@ from .agreements import (  # noqa: F401
     PREAMBLE,
     TERM_FIELDS,
     agreement_defaults,
+    agreement_get_for_partner,
+    agreement_is_editable,
     agreement_of,
     expected_signature,
 )

@@ -1,7 +1,10 @@
 """Reads of the mentoring agreement: the draft a program's rules suggest, the
 expected signature and the agreement of a mentorship."""
 
+from django.http import Http404
+
 from ..models import Agreement, MeetingFrequency, Mentorship, User
+from .mentorships import mentorship_get_for_user
 
 TERM_FIELDS = [
     "duration_and_evaluation",
@@ -94,3 +97,18 @@ def expected_signature(user: User) -> str:
 
 def agreement_of(mentorship: Mentorship) -> Agreement | None:
     return Agreement.objects.filter(mentorship=mentorship).first()
+
+
+def agreement_is_editable(*, mentorship: Mentorship, agreement: Agreement | None) -> bool:
+    """The terms can be written while the pair is active and nobody has signed them:
+    a signature is a promise to *these* words (services/agreements.py says why)."""
+    return mentorship.is_active and (agreement is None or not agreement.is_signed_by_anyone)
+
+
+def agreement_get_for_partner(*, user, pk: int) -> Agreement:
+    """The agreement of a mentorship, for the pair only; 404 before anyone wrote it."""
+    mentorship = mentorship_get_for_user(user=user, pk=pk, participants_only=True)
+    agreement = agreement_of(mentorship)
+    if agreement is None:
+        raise Http404("No agreement yet.")
+    return agreement

@@ -24,7 +24,7 @@ from django.utils import timezone
 from programs.errors import RuleViolation
 
 from ..models import Agreement, Mentorship, User
-from ..selectors.agreements import TERM_FIELDS, expected_signature
+from ..selectors.agreements import TERM_FIELDS, agreement_is_editable, expected_signature
 from .access import partner_check
 from .notifications import notify
 
@@ -55,6 +55,8 @@ def _date(moment: datetime.datetime) -> str:
 
 
 def _check_editable(agreement: Agreement, by: User) -> None:
+    if agreement_is_editable(mentorship=agreement.mentorship, agreement=agreement):
+        return
     if agreement.is_signed_by_both:
         raise RuleViolation(READ_ONLY, code="read_only")
     mentorship = agreement.mentorship
@@ -104,22 +106,35 @@ def _normalised(name: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
+def _locked(mentorship: Mentorship, by: User) -> tuple[Agreement, str]:
+    """The pair's agreement and `by`'s role in it, read under the mentorship's lock
+    (the order agreement_save takes), with the pair's state as it is now."""
+    mentorship = (
+        Mentorship.objects.select_for_update(of=("self",))
+        .select_related("program", "mentor", "mentee")
+        .get(pk=mentorship.pk)
+    )
+    role = _check_pair(mentorship, by)
+    agreement = Agreement.objects.select_for_update().filter(mentorship=mentorship).first()
+    if agreement is None:
+        raise RuleViolation(NO_AGREEMENT, code="no_agreement")
+    agreement.mentorship = mentorship
+    return agreement, role
+
+
 @transaction.atomic
 def agreement_sign(
     *,
-    agreement: Agreement,
+    mentorship: Mentorship,
     by: User,
     typed_name: str,
     confirmed: bool = True,
     now: datetime.datetime | None = None,
 ) -> Agreement:
-    """Sign with one's typed full name; the time is recorded with it."""
+    """Sign with one's typed full name, having ticked that one agrees; the time is recorded with it."""
     now = now or timezone.now()
-    agreement = Agreement.objects.select_for_update().select_related(
-        "mentorship__program", "mentorship__mentor", "mentorship__mentee"
-    ).get(pk=agreement.pk)
+    agreement, role = _locked(mentorship, by)
     mentorship = agreement.mentorship
-    role = _check_pair(mentorship, by)
     if not confirmed:
         raise RuleViolation(MUST_CONFIRM, code="confirm")
     signed_at = agreement.signed_at_of(role)
@@ -153,12 +168,9 @@ def agreement_sign(
 
 
 @transaction.atomic
-def agreement_signature_withdraw(*, agreement: Agreement, by: User) -> Agreement:
+def agreement_signature_withdraw(*, mentorship: Mentorship, by: User) -> Agreement:
     """Take back one's signature while the partner has not signed, to change the terms."""
-    agreement = Agreement.objects.select_for_update().select_related(
-        "mentorship__program", "mentorship__mentor", "mentorship__mentee"
-    ).get(pk=agreement.pk)
-    role = _check_pair(agreement.mentorship, by)
+    agreement, role = _locked(mentorship, by)
     if agreement.is_signed_by_both:
         raise RuleViolation(READ_ONLY, code="read_only")
     if agreement.signed_at_of(role) is None:

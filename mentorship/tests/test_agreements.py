@@ -94,26 +94,26 @@ def test_hhs_drafts_its_three_month_rule_into_termination():
 def test_both_sign_with_typed_names_and_then_it_is_read_only(wtap):
     agreement = services.agreements.agreement_save(mentorship=wtap, by=wtap.mentee, terms=terms())
 
-    agreement = services.agreements.agreement_sign(agreement=agreement, by=wtap.mentee, typed_name="  riley   OKAFOR ")
+    agreement = services.agreements.agreement_sign(mentorship=agreement.mentorship, by=wtap.mentee, typed_name="  riley   OKAFOR ")
     assert (agreement.mentee_signed_name, agreement.mentee_signed_at) == ("riley OKAFOR", NOW)
     assert not agreement.is_signed_by_both
     assert Notification.objects.filter(user=wtap.mentor, subject="Riley Okafor signed your mentoring agreement").exists()
 
-    agreement = services.agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee")
+    agreement = services.agreements.agreement_sign(mentorship=agreement.mentorship, by=wtap.mentor, typed_name="Morgan Lee")
     assert agreement.is_signed_by_both
     assert Notification.objects.filter(subject="Your mentoring agreement is signed").count() == 2
 
     with refused(services.agreements.READ_ONLY):
         services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms(feedback="Changed"))
     with refused(services.agreements.READ_ONLY):
-        services.agreements.agreement_signature_withdraw(agreement=agreement, by=wtap.mentor)
+        services.agreements.agreement_signature_withdraw(mentorship=agreement.mentorship, by=wtap.mentor)
     with refused(services.agreements.ALREADY_SIGNED.format(date="06 April 2026")):
-        services.agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee")
+        services.agreements.agreement_sign(mentorship=agreement.mentorship, by=wtap.mentor, typed_name="Morgan Lee")
 
 
 def test_once_anyone_signed_the_terms_are_frozen_until_they_withdraw(wtap):
     agreement = services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms())
-    services.agreements.agreement_sign(agreement=agreement, by=wtap.mentee, typed_name="Riley Okafor")
+    services.agreements.agreement_sign(mentorship=agreement.mentorship, by=wtap.mentee, typed_name="Riley Okafor")
 
     with refused(
         services.agreements.LOCKED_SIGNED.format(
@@ -126,9 +126,9 @@ def test_once_anyone_signed_the_terms_are_frozen_until_they_withdraw(wtap):
     with refused(services.agreements.LOCKED_SIGNED.format(who="You", date="06 April 2026", hint=services.agreements.LOCKED_HINT_SELF)):
         services.agreements.agreement_save(mentorship=wtap, by=wtap.mentee, terms=terms(max_meeting_minutes=120))
     with refused(services.agreements.NOT_SIGNED):
-        services.agreements.agreement_signature_withdraw(agreement=agreement, by=wtap.mentor)
+        services.agreements.agreement_signature_withdraw(mentorship=agreement.mentorship, by=wtap.mentor)
 
-    services.agreements.agreement_signature_withdraw(agreement=agreement, by=wtap.mentee)
+    services.agreements.agreement_signature_withdraw(mentorship=agreement.mentorship, by=wtap.mentee)
     agreement = services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms(max_meeting_minutes=120))
     assert (agreement.max_meeting_minutes, agreement.mentee_signed_at, agreement.mentee_signed_name) == (120, None, "")
 
@@ -136,9 +136,9 @@ def test_once_anyone_signed_the_terms_are_frozen_until_they_withdraw(wtap):
 def test_a_signature_must_be_the_signers_own_name_and_confirmed(wtap):
     agreement = services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms())
     with refused(services.agreements.NAME_MISMATCH.format(name="Morgan Lee")):
-        services.agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Riley Okafor")
+        services.agreements.agreement_sign(mentorship=agreement.mentorship, by=wtap.mentor, typed_name="Riley Okafor")
     with refused(services.agreements.MUST_CONFIRM):
-        services.agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee", confirmed=False)
+        services.agreements.agreement_sign(mentorship=agreement.mentorship, by=wtap.mentor, typed_name="Morgan Lee", confirmed=False)
 
 
 def test_terms_are_complete_and_lengths_consistent(wtap):
@@ -154,11 +154,11 @@ def test_only_the_pair_writes_and_signs_and_only_while_active(wtap):
         services.agreements.agreement_save(mentorship=wtap, by=outsider, terms=terms())
     agreement = services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms())
     with refused(services.agreements.ONLY_THE_PAIR):
-        services.agreements.agreement_sign(agreement=agreement, by=outsider, typed_name=outsider.get_full_name())
+        services.agreements.agreement_sign(mentorship=agreement.mentorship, by=outsider, typed_name=outsider.get_full_name())
     wtap.state, wtap.ended_on = MentorshipState.ENDED_EARLY, D(2026, 4, 1)
     wtap.save()
     with refused(services.agreements.MENTORSHIP_ENDED):
-        services.agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee")
+        services.agreements.agreement_sign(mentorship=agreement.mentorship, by=wtap.mentor, typed_name="Morgan Lee")
 
 
 def test_the_pair_drafts_and_signs_through_the_pages(client, wtap):
@@ -208,7 +208,7 @@ def test_the_edit_page_shows_the_services_length_rule_and_keeps_what_was_typed(c
 
 def test_the_printable_view_has_every_term_and_both_signatures(client, wtap):
     agreement = services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms())
-    services.agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee")
+    services.agreements.agreement_sign(mentorship=agreement.mentorship, by=wtap.mentor, typed_name="Morgan Lee")
     client.force_login(wtap.mentee)
 
     page = client.get(reverse("agreements:print", kwargs={"pk": wtap.pk})).content.decode()
@@ -232,16 +232,16 @@ def test_the_agreement_is_a_due_step_until_both_signed_where_required(client, sl
     if not due:
         return
     agreement = services.agreements.agreement_save(mentorship=mentorship, by=mentorship.mentor, terms=terms())
-    services.agreements.agreement_sign(agreement=agreement, by=mentorship.mentor, typed_name="Morgan Lee")
+    services.agreements.agreement_sign(mentorship=agreement.mentorship, by=mentorship.mentor, typed_name="Morgan Lee")
     page = client.get(reverse("dashboard")).content.decode()
     assert f"{mentorship.program.short_name}: sign the mentoring agreement" in page
-    services.agreements.agreement_sign(agreement=agreement, by=mentorship.mentee, typed_name="Riley Okafor")
+    services.agreements.agreement_sign(mentorship=agreement.mentorship, by=mentorship.mentee, typed_name="Riley Okafor")
     assert "mentoring agreement" not in client.get(reverse("dashboard")).content.decode()
 
 
 def test_coordinators_see_who_signed_never_the_terms(client, wtap):
     agreement = services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms(mentee_role="SECRET-ROLE"))
-    services.agreements.agreement_sign(agreement=agreement, by=wtap.mentor, typed_name="Morgan Lee")
+    services.agreements.agreement_sign(mentorship=agreement.mentorship, by=wtap.mentor, typed_name="Morgan Lee")
     client.force_login(coordinator_of(wtap.program))
 
     listing = client.get(reverse("admin:mentorship_agreement_changelist")).content.decode()
@@ -257,10 +257,38 @@ def test_coordinators_see_who_signed_never_the_terms(client, wtap):
 
 def test_a_refusal_about_the_agreements_state_comes_back_as_a_message(client, wtap):
     agreement = services.agreements.agreement_save(mentorship=wtap, by=wtap.mentor, terms=terms())
-    services.agreements.agreement_sign(agreement=agreement, by=wtap.mentee, typed_name="Riley Okafor")
+    services.agreements.agreement_sign(mentorship=agreement.mentorship, by=wtap.mentee, typed_name="Riley Okafor")
     client.force_login(wtap.mentor)
 
     response = client.post(reverse("agreements:edit", kwargs={"pk": wtap.pk}), terms(feedback="Sneaky"), follow=True)
 
     assert "Riley Okafor signed these terms on 06 April 2026, so they can no longer be edited." in response.content.decode()
     assert Agreement.objects.get().feedback == terms()["feedback"]
+
+
+def test_signing_without_ticking_the_box_says_why_and_keeps_the_typed_name(client, wtap):
+    """The form leaves the box to the service, so the person reads its words
+    ("Tick the box…"), not a generic "This field is required"."""
+    services.agreements.agreement_save(mentorship=wtap, by=wtap.mentee, terms=terms())
+    client.force_login(wtap.mentor)
+
+    response = client.post(reverse("agreements:sign", kwargs={"pk": wtap.pk}), {"typed_name": "Morgan Lee"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert services.agreements.MUST_CONFIRM in page
+    assert "This field is required" not in page
+    assert 'value="Morgan Lee"' in page
+    assert not Agreement.objects.get().mentor_signed_at
+
+
+@pytest.mark.parametrize("action", ["sign", "withdraw"])
+def test_signing_or_withdrawing_before_anyone_wrote_terms_says_so(client, wtap, action):
+    client.force_login(wtap.mentor)
+
+    response = client.post(
+        reverse(f"agreements:{action}", kwargs={"pk": wtap.pk}), {"typed_name": "Morgan Lee", "confirm": "on"}, follow=True
+    )
+
+    assert services.agreements.NO_AGREEMENT in response.content.decode()
+    assert not Agreement.objects.exists()

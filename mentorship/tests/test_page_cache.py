@@ -348,7 +348,7 @@ def test_a_signed_agreement_shows_at_once(client):
 
     for person in (mentorship.mentor, mentorship.mentee):
         agreement.refresh_from_db()
-        agreements.agreement_sign(agreement=agreement, by=person, typed_name=agreements.expected_signature(person))
+        agreements.agreement_sign(mentorship=agreement.mentorship, by=person, typed_name=agreements.expected_signature(person))
 
     assert "sign the mentoring agreement" not in dash(client)[0]
 

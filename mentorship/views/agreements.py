@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,13 +12,13 @@ from ..forms.agreements import AgreementForm, SignForm
 
 # Refusals about the agreement's state rather than what was typed: the form they
 # came from may no longer be on the page, so they go to the top as a message.
-AGREEMENT_STATE_CODES = {"locked", "read_only", "ended", "signed", "forbidden"}
+AGREEMENT_STATE_CODES = {"locked", "read_only", "ended", "signed", "forbidden", "no_agreement", "not_signed"}
 
 
 def _agreement_page(request, mentorship, *, form=None, sign_form=None, status=200):
     agreement = selectors.agreement_of(mentorship)
     role = mentorship.role_of(request.user)
-    editable = mentorship.is_active and (agreement is None or not agreement.is_signed_by_anyone)
+    editable = selectors.agreement_is_editable(mentorship=mentorship, agreement=agreement)
     if form is None and editable:
         form = AgreementForm(agreement=agreement) if agreement else AgreementForm(
             initial=selectors.agreement_defaults(mentorship=mentorship)
@@ -72,15 +71,11 @@ def agreement_edit(request, pk):
 @require_POST
 def agreement_sign(request, pk):
     mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
-    agreement = selectors.agreement_of(mentorship)
     form = SignForm(request.POST)
-    if agreement is None:
-        messages.error(request, services.agreements.NO_AGREEMENT)
-        return redirect("agreements:detail", pk=mentorship.pk)
     if form.is_valid():
         try:
             agreement = services.agreement_sign(
-                agreement=agreement,
+                mentorship=mentorship,
                 by=request.user,
                 typed_name=form.cleaned_data["typed_name"],
                 confirmed=form.cleaned_data["confirm"],
@@ -105,11 +100,8 @@ def agreement_sign(request, pk):
 @require_POST
 def agreement_withdraw(request, pk):
     mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
-    agreement = selectors.agreement_of(mentorship)
-    if agreement is None:
-        raise Http404("No agreement yet.")
     try:
-        services.agreement_signature_withdraw(agreement=agreement, by=request.user)
+        services.agreement_signature_withdraw(mentorship=mentorship, by=request.user)
     except RuleViolation as error:
         messages.error(request, error.message)
     else:
@@ -119,10 +111,8 @@ def agreement_withdraw(request, pk):
 
 @login_required
 def agreement_print(request, pk):
-    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
-    agreement = selectors.agreement_of(mentorship)
-    if agreement is None:
-        raise Http404("No agreement yet.")
+    agreement = selectors.agreement_get_for_partner(user=request.user, pk=pk)
+    mentorship = agreement.mentorship
     return render(
         request,
         "mentorship/agreements/agreement_print.html",
