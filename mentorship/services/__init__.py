@@ -53,6 +53,7 @@ from .invitations import (  # noqa: F401
     INVITATION_NOT_PENDING,
     invitation_accept,
     invitation_decline,
+    invitation_expire,
     invitation_send,
     invitation_withdraw,
     invitations_expire,

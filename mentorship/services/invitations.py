@@ -96,17 +96,33 @@ def _lock_invitation(invitation: Invitation) -> Invitation:
     )
 
 
-@transaction.atomic
+class _PastItsDate(Exception):
+    """Raised inside the accept's transaction, before it writes anything."""
+
+
 def invitation_accept(*, invitation: Invitation, by: User, now: datetime.datetime | None = None) -> Mentorship:
     """The mentor accepts: an active mentorship starts, the mentee's other pending
-    invitations in the program are withdrawn."""
+    invitations in the program are withdrawn.
+
+    An invitation past its date is expired (and the mentee told) by the same
+    service the hourly task uses, in a transaction of its own: the refusal that
+    follows must not roll the expiry back.
+    """
     now = now or timezone.now()
+    try:
+        return _invitation_accept(invitation=invitation, by=by, now=now)
+    except _PastItsDate:
+        invitation_expire(invitation=invitation, now=now)
+        raise RuleViolation(INVITATION_NOT_PENDING.format(state=InvitationState.EXPIRED.label.lower()), code="state")
+
+
+@transaction.atomic
+def _invitation_accept(*, invitation: Invitation, by: User, now: datetime.datetime) -> Mentorship:
     invitation = _lock_invitation(invitation)
     if by.pk != invitation.mentor_id:
         raise RuleViolation(NOT_YOUR_INVITATION.format(who="the invited mentor"), code="forbidden")
     if invitation.state == InvitationState.PENDING and invitation.expires_at <= now:
-        invitation.state = InvitationState.EXPIRED
-        invitation.save(update_fields=["state"])
+        raise _PastItsDate
     if invitation.state != InvitationState.PENDING:
         raise RuleViolation(INVITATION_NOT_PENDING.format(state=invitation.get_state_display().lower()), code="state")
     mentorship = _mentorship_create(
@@ -163,6 +179,29 @@ def invitation_withdraw(*, invitation: Invitation, by: User, now=None) -> Invita
     return invitation
 
 
+@transaction.atomic
+def invitation_expire(*, invitation: Invitation, now: datetime.datetime | None = None) -> bool:
+    """Expire a pending invitation past its date and tell the mentee; False if it
+    was answered meanwhile or is not yet due. Claimed by a conditional UPDATE, so
+    the hourly task and an accept racing it expire it once."""
+    now = now or timezone.now()
+    _lock_people(invitation.mentor, invitation.mentee)  # the services' order: people, then the invitation
+    if not Invitation.objects.filter(pk=invitation.pk, state=InvitationState.PENDING, expires_at__lte=now).update(
+        state=InvitationState.EXPIRED
+    ):
+        return False
+    notify(
+        user=invitation.mentee,
+        subject=f"Your invitation to {invitation.mentor.display_name} expired",
+        body=(
+            f"{invitation.mentor.display_name} did not answer within "
+            f"{invitation.program.invitation_expiry_days} days. You can invite another mentor."
+        ),
+        url=invitation.get_absolute_url(),
+    )
+    return True
+
+
 def invitations_expire(*, now: datetime.datetime | None = None, remind_hours_before: int = 48) -> dict:
     """Expire invitations past their date and remind mentors once before expiry.
 
@@ -174,21 +213,7 @@ def invitations_expire(*, now: datetime.datetime | None = None, remind_hours_bef
     for invitation in Invitation.objects.filter(state=InvitationState.PENDING, expires_at__lte=now).select_related(
         "mentee", "mentor", "program"
     ):
-        with transaction.atomic():
-            _lock_people(invitation.mentor, invitation.mentee)  # the services' order: people, then the invitation
-            if Invitation.objects.filter(pk=invitation.pk, state=InvitationState.PENDING).update(
-                state=InvitationState.EXPIRED
-            ):
-                expired += 1
-                notify(
-                    user=invitation.mentee,
-                    subject=f"Your invitation to {invitation.mentor.display_name} expired",
-                    body=(
-                        f"{invitation.mentor.display_name} did not answer within "
-                        f"{invitation.program.invitation_expiry_days} days. You can invite another mentor."
-                    ),
-                    url=invitation.get_absolute_url(),
-                )
+        expired += invitation_expire(invitation=invitation, now=now)
     reminded = 0
     soon = now + datetime.timedelta(hours=remind_hours_before)
     for invitation in Invitation.objects.filter(

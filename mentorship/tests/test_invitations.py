@@ -767,6 +767,12 @@ def test_expired_invitation_cannot_be_accepted_even_before_the_task_runs(week_pr
             services.invitation_accept(invitation=invitation, by=invitation.mentor)
 
     assert not Mentorship.objects.exists()
+    # The refusal did not roll the expiry back: it is stored, and the mentee told once.
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.EXPIRED
+    assert Notification.objects.filter(user=invitation.mentee, subject__contains="expired").count() == 1
+    with time_machine.travel(SENT + datetime.timedelta(days=8), tick=False):
+        assert services.invitations_expire()["expired"] == 0
 
 
 def test_answered_invitations_are_not_reminded_or_expired(week_program_invitation, django_capture_on_commit_callbacks):
