@@ -101,12 +101,40 @@ def enrollments_for_user(*, user) -> QuerySet[Enrollment]:
     return Enrollment.objects.filter(user=user).select_related("cohort__program").order_by("-applied_at")
 
 
-def approved_enrollment(*, user, program: Program, role: str) -> Enrollment | None:
+# A person's current enrolment in a program, in a role: approved, in the cohort
+# that started last; of two in cohorts starting the same day, the newer. Every
+# "the mentee's current cohort" asks `current_enrollment` (or, inside one SQL
+# statement, `current_enrollment_sql`, which a test holds to the same answer).
+CURRENT_ENROLLMENT_ORDER = ("-cohort__starts_on", "-pk")
+
+
+def current_enrollment(*, user, program: Program, role: str = Role.MENTEE) -> Enrollment | None:
     return (
         Enrollment.objects.filter(user=user, cohort__program=program, role=role, state=EnrollmentState.APPROVED)
         .select_related("cohort__program")
-        .order_by("-cohort__starts_on")
+        .order_by(*CURRENT_ENROLLMENT_ORDER)
         .first()
+    )
+
+
+def current_enrollment_sql(*, program_column: str, role: str = Role.MENTEE) -> str:
+    """`current_enrollment`'s id as a correlated subquery, for a page that reads it in
+    the same statement as the program (`%s` takes the person's id)."""
+    quote = connection.ops.quote_name
+    cohort, enrollment = quote(Cohort._meta.db_table), quote(Enrollment._meta.db_table)
+    return (
+        f"SELECT e.id FROM {enrollment} e JOIN {cohort} c ON c.id = e.cohort_id "
+        f"WHERE e.user_id = %s AND c.program_id = {program_column} AND e.role = '{Role(role).value}' "
+        f"AND e.state = '{EnrollmentState.APPROVED.value}' ORDER BY c.starts_on DESC, e.id DESC LIMIT 1"
+    )
+
+
+def current_program_ids(*, user, role: str = Role.MENTEE) -> set[int]:
+    """The programs in which the person has a current enrolment in this role."""
+    return set(
+        Enrollment.objects.filter(user=user, role=role, state=EnrollmentState.APPROVED).values_list(
+            "cohort__program_id", flat=True
+        )
     )
 
 

@@ -47,6 +47,7 @@ from .directory import (  # noqa: F401
     mentor_get_for_program,
     mentor_pool,
     mentor_units,
+    programs_to_browse,
     with_active_count,
 )
 from .geo import (  # noqa: F401

@@ -20,8 +20,8 @@ from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin,
 from django.http import Http404
 from django.utils import timezone
 
-from programs.models import Cohort, Enrollment, EnrollmentState, Program, Role
-from programs.selectors import coordinated_program_ids
+from programs.models import Enrollment, EnrollmentState, Program, Role
+from programs.selectors import coordinated_program_ids, current_enrollment_sql, current_program_ids
 
 from ..models import Mentorship, MentorshipState, Profile, User
 
@@ -63,14 +63,16 @@ def directory_access(*, user, slug: str) -> Program:
 
 @functools.cache
 def _directory_access_sql() -> str:
-    quote = connection.ops.quote_name
-    program, cohort, enrollment = (quote(model._meta.db_table) for model in (Program, Cohort, Enrollment))
+    program = connection.ops.quote_name(Program._meta.db_table)
     return (
-        f"SELECT p.*, (SELECT e.id FROM {enrollment} e JOIN {cohort} c ON c.id = e.cohort_id "
-        f"WHERE e.user_id = %s AND c.program_id = p.id AND e.role = '{Role.MENTEE.value}' "
-        f"AND e.state = '{EnrollmentState.APPROVED.value}' ORDER BY c.starts_on DESC, e.id DESC LIMIT 1) "
-        f"AS mentee_enrollment_id FROM {program} p WHERE p.slug = %s AND p.is_active = %s"
+        f"SELECT p.*, ({current_enrollment_sql(program_column='p.id')}) AS mentee_enrollment_id "
+        f"FROM {program} p WHERE p.slug = %s AND p.is_active = %s"
     )
+
+
+def programs_to_browse(*, user) -> list[Program]:
+    """The active programs whose directory the person may browse as a mentee."""
+    return list(Program.objects.filter(pk__in=current_program_ids(user=user), is_active=True).order_by("name"))
 
 
 def directory_enrollment(*, program: Program) -> Enrollment | None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from programs import rules
 from programs.errors import RuleViolation
 from programs.models import Cohort, Enrollment, EnrollmentState, Program, Role
+from programs.selectors import current_enrollment
 
 from ..models import Mentorship, MentorshipState, Profile, User
 
@@ -75,15 +76,8 @@ def _approved(user: User, cohort: Cohort, role: str) -> bool:
 
 
 def mentee_cohort(*, mentee: User, program: Program) -> Cohort | None:
-    """The cohort in which the person is an approved mentee (the latest, if several)."""
-    enrollment = (
-        Enrollment.objects.filter(
-            user=mentee, cohort__program=program, role=Role.MENTEE, state=EnrollmentState.APPROVED
-        )
-        .select_related("cohort")
-        .order_by("-cohort__starts_on")
-        .first()
-    )
+    """The cohort of the person's current mentee enrolment (programs.selectors)."""
+    enrollment = current_enrollment(user=mentee, program=program, role=Role.MENTEE)
     return enrollment.cohort if enrollment else None
 
 

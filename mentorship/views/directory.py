@@ -8,7 +8,6 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_POST
 
 from programs.errors import FAILED, RuleViolation, submit
-from programs.models import Program
 
 from .. import selectors, services
 from ..forms.directory import DirectoryFilterForm, InvitationForm
@@ -27,13 +26,7 @@ DIRECTORY_PAGE_SIZE = 20
 @login_required
 def directory_index(request):
     """“Find a mentor”: straight to the directory when the mentee is in one program."""
-    programs = list(
-        Program.objects.filter(
-            cohorts__enrollments__user=request.user,
-            cohorts__enrollments__role="mentee",
-            cohorts__enrollments__state="approved",
-        ).distinct()
-    )
+    programs = selectors.programs_to_browse(user=request.user)
     if len(programs) == 1:
         return redirect("directory:list", slug=programs[0].slug)
     return render(request, "mentorship/directory/index.html", {"programs": programs})
