@@ -64,7 +64,7 @@ def _enrolled(program: Program, cohort: Cohort | None, role: str):
     if cohort is not None:
         return qs.filter(cohort=cohort)
     today = timezone.localdate()
-    return qs.filter(cohort__is_closed=False, cohort__ends_on__gte=today)
+    return qs.filter(Cohort.running_q(today, via="cohort__"))
 
 
 def build_pool(*, program: Program, cohort: Cohort | None = None, mentee_ids: list[int] | None = None) -> ProgramPool:

@@ -318,8 +318,16 @@ class Cohort(models.Model):
         return self.participant_cap if self.participant_cap is not None else self.program.participant_cap
 
     def is_open_for_pairs(self, today=None) -> bool:
+        """Running: not closed by the coordinator and not past its end. Pairs form,
+        and its participants take part, only while it runs (`running_q` in SQL)."""
         today = today or timezone.localdate()
         return not self.is_closed and today <= self.ends_on
+
+    @staticmethod
+    def running_q(today=None, *, via: str = "") -> Q:
+        """`is_open_for_pairs` as a filter, on cohorts or through a relation (`via="cohort__"`)."""
+        today = today or timezone.localdate()
+        return Q(**{f"{via}is_closed": False, f"{via}ends_on__gte": today})
 
     def enrolment_is_open(self, today=None) -> bool:
         today = today or timezone.localdate()

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 from . import selectors, services
 from .errors import RuleViolation
 from .forms import EnrollmentForm
-from .models import LIVE_ENROLLMENT_STATES, Enrollment, EnrollmentState, Role
+from .models import LIVE_ENROLLMENT_STATES, Cohort, Enrollment, EnrollmentState, Role
 
 
 @login_required
@@ -22,7 +22,7 @@ def program_list(request):
 def program_detail(request, slug):
     program = selectors.program_get(slug=slug)
     today = timezone.localdate()
-    cohorts = list(program.cohorts.filter(ends_on__gte=today, is_closed=False).order_by("starts_on"))
+    cohorts = list(program.cohorts.filter(Cohort.running_q(today)).order_by("starts_on"))
     enrollments = {
         (e.cohort_id, e.role): e
         for e in Enrollment.objects.filter(user=request.user, cohort__program=program).select_related("cohort")

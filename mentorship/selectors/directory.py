@@ -20,7 +20,7 @@ from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin,
 from django.http import Http404
 from django.utils import timezone
 
-from programs.models import Enrollment, EnrollmentState, Program, Role
+from programs.models import Cohort, Enrollment, EnrollmentState, Program, Role
 from programs.selectors import coordinated_program_ids, current_enrollment_sql, current_program_ids
 
 from ..models import Mentorship, MentorshipState, Profile, User
@@ -86,9 +86,8 @@ def mentor_pool(*, program: Program) -> QuerySet[User]:
     """Approved mentors of the program's running cohorts, each once."""
     today = timezone.localdate()
     mentor_ids = Enrollment.objects.filter(
+        Cohort.running_q(today, via="cohort__"),
         cohort__program=program,
-        cohort__is_closed=False,
-        cohort__ends_on__gte=today,
         role=Role.MENTOR,
         state=EnrollmentState.APPROVED,
     ).values("user_id")

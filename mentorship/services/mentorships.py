@@ -177,7 +177,7 @@ def mentorship_create(
     cohort = cohort or mentee_cohort(mentee=mentee, program=program)
     if cohort is None:
         cohort = (
-            program.cohorts.filter(is_closed=False, ends_on__gte=today).order_by("-starts_on").first()
+            program.cohorts.filter(Cohort.running_q(today)).order_by("-starts_on").first()
             if override_reason.strip()
             else None
         )

@@ -181,10 +181,9 @@ def _check_pair(
 def _approved_anywhere(user: User, program: Program, role: str, today: datetime.date) -> bool:
     """Approved in this role in a cohort of the program that is still running on `today`."""
     return Enrollment.objects.filter(
+        Cohort.running_q(today, via="cohort__"),
         user=user,
         cohort__program=program,
-        cohort__is_closed=False,
-        cohort__ends_on__gte=today,
         role=role,
         state=EnrollmentState.APPROVED,
     ).exists()
