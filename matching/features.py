@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from mentorship.models import JobHistoryEntry, Mentorship, MentorshipState, Profile, Skill
+from mentorship.selectors.capacity import free_places_by_mentor
 from mentorship.web.pages import Fingerprint, Source, audited
 from programs.models import Cohort, Enrollment, EnrollmentState, Platform, Program, Role
 
@@ -131,9 +132,7 @@ def build_pool(*, program: Program, cohort: Cohort | None = None, mentee_ids: li
         return profiles.get(uid) or (uid, None, None, None, "", False, "", "", "", None)
 
     active = Mentorship.objects.filter(program=program, state=MentorshipState.ACTIVE)
-    mentor_load = dict(
-        active.filter(mentor_id__in=mentor_q).values("mentor_id").annotate(n=Count("pk")).values_list("mentor_id", "n")
-    )
+    mentor_free = free_places_by_mentor(program=program, mentors=mentor_q)
     mentee_load = dict(
         active.filter(mentee_id__in=mentee_q).values("mentee_id").annotate(n=Count("pk")).values_list("mentee_id", "n")
     )
@@ -187,7 +186,7 @@ def build_pool(*, program: Program, cohort: Cohort | None = None, mentee_ids: li
         mentee_unit=[unit_code.get((prof(u)[4] or "").lower(), -1) for u in mentee_ids_list],
         mentor_unit=[unit_code.get((prof(u)[4] or "").lower(), -1) for u in mentor_ids_list],
         mentor_leader=[bool(prof(u)[5]) for u in mentor_ids_list],
-        mentor_capacity=[max(program.max_mentees_per_mentor - mentor_load.get(u, 0), 0) for u in mentor_ids_list],
+        mentor_capacity=[mentor_free.get(u, 0) for u in mentor_ids_list],
         mentee_matched=[mentee_load.get(u, 0) >= program.max_mentors_per_mentee for u in mentee_ids_list],
         forbidden=(np.array(forbidden_i, dtype=np.int64), np.array(forbidden_j, dtype=np.int64)),
         unit_names=units,

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from mentorship import services as mentorship_services
 from mentorship.models import MentorshipOrigin, User
+from mentorship.selectors.capacity import free_places
 from programs.errors import RuleViolation
 from programs.models import Cohort, MatchingMethod, Program
 
@@ -129,7 +130,7 @@ def proposal_swap(*, proposal: MatchProposal, mentor: User, by: User) -> MatchPr
         .count()
     )
     mentorship_services.pair_check(program=program, mentor=mentor, mentee=proposal.mentee, cohort=cohort)
-    free = program.max_mentees_per_mentor - mentorship_services.mentor_active_count(mentor=mentor, program=program)
+    free = free_places(program=program, mentor=mentor)
     if taken >= free:
         raise RuleViolation(
             mentorship_services.MENTOR_AT_CAPACITY.format(

@@ -16,6 +16,12 @@ from .agreements import (  # noqa: F401
 from .calendars import (  # noqa: F401
     feed_owner,
 )
+from .capacity import (  # noqa: F401
+    free_places,
+    free_places_by_mentor,
+    mentor_active_count,
+    with_free_places,
+)
 from .compliance import (  # noqa: F401
     DUE_WITHIN_DAYS,
     FREQUENCY_CADENCE,
@@ -48,7 +54,6 @@ from .directory import (  # noqa: F401
     mentor_pool,
     mentor_units,
     programs_to_browse,
-    with_active_count,
 )
 from .geo import (  # noqa: F401
     distance_km,

@@ -6,24 +6,22 @@ import functools
 
 from django.db import connection
 from django.db.models import (
-    Count,
     ExpressionWrapper,
     F,
     FloatField,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
 )
-from django.db.models.functions import ASin, Coalesce, Cos, Power, Radians, Sin, Sqrt
+from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.http import Http404
 from django.utils import timezone
 
 from programs.models import Cohort, Enrollment, EnrollmentState, Program, Role
 from programs.selectors import coordinated_program_ids, current_enrollment_sql, current_program_ids
 
-from ..models import Mentorship, MentorshipState, Profile, User
+from ..models import Profile, User
+from .capacity import with_free_places
 
 # ---------------------------------------------------------------------------
 # Directory, invitations, mentorships
@@ -106,17 +104,6 @@ def mentor_units(*, program: Program) -> list[str]:
     )
 
 
-def with_active_count(queryset: QuerySet[User], program: Program) -> QuerySet[User]:
-    active = (
-        Mentorship.objects.filter(program=program, mentor=OuterRef("pk"), state=MentorshipState.ACTIVE)
-        .order_by()
-        .values("mentor")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return queryset.annotate(active_count=Coalesce(Subquery(active), 0))
-
-
 def _distance_km(lat: float, lon: float):
     # Haversine in SQL (Django provides these functions on SQLite too).
     lat1, lon1 = Radians(Value(lat)), Radians(Value(lon))
@@ -126,7 +113,7 @@ def _distance_km(lat: float, lon: float):
 
 
 def mentor_directory(*, program: Program, viewer, filters: DirectoryFilters, viewer_level: int | None) -> QuerySet[User]:
-    qs = with_active_count(mentor_pool(program=program), program).exclude(pk=viewer.pk)
+    qs = with_free_places(mentor_pool(program=program), program).exclude(pk=viewer.pk)
     qs = qs.select_related("profile").prefetch_related("profile__skills_offered")
     if filters.q:
         for word in filters.q.split()[:5]:
@@ -141,7 +128,7 @@ def mentor_directory(*, program: Program, viewer, filters: DirectoryFilters, vie
         elif filters.level == "peer_to_peer":
             qs = qs.filter(profile__career_level=viewer_level)
     if filters.free_only:
-        qs = qs.filter(active_count__lt=program.max_mentees_per_mentor)
+        qs = qs.filter(free_places__gt=0)
     if filters.near:
         lat, lon = filters.near
         qs = qs.filter(profile__latitude__isnull=False).annotate(
@@ -158,7 +145,7 @@ def mentor_directory(*, program: Program, viewer, filters: DirectoryFilters, vie
 
 
 def mentor_get_for_program(*, program: Program, pk: int) -> User:
-    qs = with_active_count(mentor_pool(program=program), program).select_related("profile")
+    qs = with_free_places(mentor_pool(program=program), program).select_related("profile")
     try:
         return qs.prefetch_related(
             "profile__skills_offered", "profile__development_needs", "profile__job_history"

@@ -118,7 +118,6 @@ from .pairing import (  # noqa: F401
     SOFT_RULES,
     SUPERVISOR_CHAIN,
     mentee_cohort,
-    mentor_active_count,
     pair_check,
 )
 from .participant_import import (  # noqa: F401

@@ -23,6 +23,7 @@ from ..models import (
     MentorshipState,
     User,
 )
+from ..selectors.capacity import mentor_active_count
 from ..selectors.meetings import has_held_meeting
 from .access import ONLY_THE_COORDINATOR, is_coordinator_of, partner_or_coordinator
 from .notifications import notify
@@ -34,7 +35,6 @@ from .pairing import (
     _lock_people,
     _plural,
     mentee_cohort,
-    mentor_active_count,
 )
 
 NOT_YOUR_INVITATION = "Only {who} can do that."

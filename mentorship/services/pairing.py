@@ -11,6 +11,7 @@ from programs.models import Cohort, Enrollment, EnrollmentState, Program, Role
 from programs.selectors import current_enrollment
 
 from ..models import Mentorship, MentorshipState, Profile, User
+from ..selectors.capacity import free_places, mentor_active_count
 
 # Messages a person can act on; tests assert against these.
 NOT_SELF_SELECTION = (
@@ -79,10 +80,6 @@ def mentee_cohort(*, mentee: User, program: Program) -> Cohort | None:
     """The cohort of the person's current mentee enrolment (programs.selectors)."""
     enrollment = current_enrollment(user=mentee, program=program, role=Role.MENTEE)
     return enrollment.cohort if enrollment else None
-
-
-def mentor_active_count(*, mentor: User, program: Program) -> int:
-    return Mentorship.objects.filter(program=program, mentor=mentor, state=MentorshipState.ACTIVE).count()
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -160,8 +157,8 @@ def _check_pair(
         raise RuleViolation(
             PAIR_ENDED_BEFORE.format(mentor=mentor, mentee=mentee, program=program.short_name), code="pair_ended"
         )
-    count = active.filter(mentor=mentor).count()
-    if count >= program.max_mentees_per_mentor:
+    if not free_places(program=program, mentor=mentor):
+        count = mentor_active_count(program=program, mentor=mentor)
         raise RuleViolation(
             MENTOR_AT_CAPACITY.format(
                 mentor=mentor, count=count, people=_plural(count, "person", "people"), program=program.short_name

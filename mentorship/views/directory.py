@@ -68,7 +68,6 @@ def _directory_content(request, program) -> str:
     query.pop("page", None)
     miles = form.is_valid() and form.cleaned_data.get("distance_unit") == "mi"
     for mentor in page.object_list:
-        mentor.free_places = max(program.max_mentees_per_mentor - mentor.active_count, 0)
         if getattr(mentor, "distance_km", None) is not None:
             mentor.distance_display = (
                 f"{mentor.distance_km / selectors.KM_PER_MILE:.0f} miles" if miles else f"{mentor.distance_km:.0f} km"
@@ -90,7 +89,6 @@ def _directory_content(request, program) -> str:
 
 def _mentor_page(request, program, mentor, invite_form=None, status=200):
     is_mentee = program.mentee_enrollment_id is not None  # directory_access: False for a coordinator
-    free_places = max(program.max_mentees_per_mentor - mentor.active_count, 0)
     blocker = None
     if is_mentee and program.allows_self_selection:
         try:
@@ -109,7 +107,7 @@ def _mentor_page(request, program, mentor, invite_form=None, status=200):
             "program": program,
             "person": mentor,
             "profile": profile,
-            "free_places": free_places,
+            "free_places": mentor.free_places,  # selectors.capacity
             "can_invite": is_mentee and program.allows_self_selection and not blocker and not pending,
             "blocker": blocker,
             "pending": pending,

@@ -26,11 +26,7 @@ def _invitation_page(request, invitation, decline_form=None):
             "is_mentor": invitation.role_of(request.user) == "mentor",
             "is_mentee": invitation.role_of(request.user) == "mentee",
             "decline_form": decline_form or DeclineForm(),
-            "free_places": max(
-                invitation.program.max_mentees_per_mentor
-                - services.mentor_active_count(mentor=invitation.mentor, program=invitation.program),
-                0,
-            ),
+            "free_places": selectors.free_places(program=invitation.program, mentor=invitation.mentor),
         },
     )
 
