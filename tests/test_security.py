@@ -51,7 +51,7 @@ from mentorship.models import (
     Profile,
     User,
 )
-from mentorship.services.reminders import unsubscribe_token
+from mentorship.services.notifications import unsubscribe_token
 from mentorship.tests.factories import PASSWORD, UserFactory
 from mentorship.tests.pairing import cohort_of, coordinator_of, mentee_in, mentor_in, pair
 from programs.models import Cohort, Enrollment, Event, EventAttendance, EventKind, Program

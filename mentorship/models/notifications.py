@@ -18,6 +18,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    email_skipped = models.BooleanField(
+        default=False, help_text="Not emailed: the person chose fewer emails (shown on the site only)."
+    )
 
     class Meta:
         ordering = ["-created_at"]

@@ -32,14 +32,12 @@ import dataclasses
 import datetime
 import uuid
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
 from ..models import (
-    EmailFrequency,
     Invitation,
     InvitationState,
     Meeting,
@@ -47,13 +45,12 @@ from ..models import (
     Mentorship,
     MentorshipState,
     Notification,
-    Profile,
     ReminderDelivery,
     User,
 )
 from ..selectors.compliance import AT_RISK, DUE_WITHIN_DAYS, OVERDUE, annotate_health, url_template
 from .calendars import meeting_ics
-from .notifications import unsubscribe_token
+from .notifications import email_allowed, email_send
 from .queue import NOTIFICATION_EMAIL, REMINDERS_SEND, enqueue
 
 BATCH = 2000
@@ -405,47 +402,27 @@ def reminders_send(*, delivery_ids: list[int]) -> int:
     rather than sent twice (at most once); a failed send releases the mark so a
     retry sends it.
     """
-    from django.core.mail import EmailMultiAlternatives
-
-
     sent = 0
     rows = list(
         ReminderDelivery.objects.filter(pk__in=delivery_ids, sent_at__isnull=True, skipped=False).select_related("user")
     )
-    frequencies = dict(Profile.objects.filter(user_id__in={r.user_id for r in rows}).values_list("user_id", "email_frequency"))
-    week_ago = timezone.now() - datetime.timedelta(days=7)
     for row in rows:
-        frequency = frequencies.get(row.user_id, EmailFrequency.IMMEDIATE)
-        if not row.essential:
-            if frequency == EmailFrequency.OFF or (
-                frequency == EmailFrequency.WEEKLY
-                and ReminderDelivery.objects.filter(
-                    user_id=row.user_id, essential=False, sent_at__gte=week_ago
-                ).exists()
-            ):
-                ReminderDelivery.objects.filter(pk=row.pk, sent_at__isnull=True).update(skipped=True)
-                continue
+        if not email_allowed(user_id=row.user_id, essential=row.essential, now=timezone.now()):
+            ReminderDelivery.objects.filter(pk=row.pk, sent_at__isnull=True).update(skipped=True)
+            continue
         now = timezone.now()
         if not ReminderDelivery.objects.filter(pk=row.pk, sent_at__isnull=True).update(sent_at=now):
             continue
-        link = f"{settings.SITE_URL}{row.url}" if row.url else settings.SITE_URL
-        body = f"{row.body}\n\n{link}\n"
-        headers = {}
-        if not row.essential:
-            unsubscribe = settings.SITE_URL + reverse("notifications:unsubscribe", args=[unsubscribe_token(row.user_id)])
-            body += f"\nToo many emails? Change how often we write, or stop these reminders: {unsubscribe}\n"
-            headers = {"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
-        message = EmailMultiAlternatives(
-            subject=f"[Mentoring] {row.subject}", body=body, to=[row.user.email], headers=headers
-        )
-        if row.meeting_id:
-
-            message.attach("meeting.ics", meeting_ics(meeting_id=row.meeting_id), "text/calendar")
+        attachments = (("meeting.ics", meeting_ics(meeting_id=row.meeting_id), "text/calendar"),) if row.meeting_id else ()
         try:
-            message.send()
+            email_send(
+                user=row.user, subject=row.subject, body=row.body, url=row.url, essential=row.essential, attachments=attachments
+            )
         except Exception:
             ReminderDelivery.objects.filter(pk=row.pk, sent_at=now).update(sent_at=None)
             raise
-        Notification.objects.create(user_id=row.user_id, subject=row.subject, body=row.body, url=row.url, essential=row.essential, emailed_at=now)
+        Notification.objects.create(
+            user_id=row.user_id, subject=row.subject, body=row.body, url=row.url, essential=row.essential, emailed_at=now
+        )
         sent += 1
     return sent

@@ -139,7 +139,7 @@ def test_meeting_reminder_a_day_before_with_the_ics(django_capture_on_commit_cal
 
 def test_unsubscribe_link_sets_frequency_and_tampering_is_refused(client):
     pair = pair_in("aahpm", datetime.date(2026, 1, 5))
-    token = services.reminders.unsubscribe_token(pair.mentee.pk)
+    token = services.unsubscribe_token(pair.mentee.pk)
 
     assert client.get(f"/email/unsubscribe/{token}/").status_code == 200
     client.post(f"/email/unsubscribe/{token}/", {"frequency": "weekly"})
