@@ -6,16 +6,12 @@ Who may see an event is a read with its access check, in `selectors`
 
 import datetime
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
 
+from .calendars import calendar_entry, calendar_file
 from .errors import RuleViolation
 from .models import Event, EventAttendance, Rsvp
-
-PRODID = "-//Mentoring programs//Program events//EN"
 
 EVENT_OVER = "{event} has already taken place; RSVPs are closed."
 NOT_AN_ANSWER = "Answer yes, maybe or no."
@@ -53,30 +49,20 @@ def event_attendance_mark(*, event: Event, user_ids, attended: bool = True) -> i
     return len(user_ids)
 
 
-def event_calendar_entry(event: Event, *, now: datetime.datetime | None = None) -> CalendarEvent:
-    now = now or timezone.now()
-    entry = CalendarEvent()
-    entry.add("uid", event.uid)
-    entry.add("dtstamp", now.astimezone(datetime.UTC))
-    entry.add("summary", f"{event.program.short_name}: {event.title}")
-    entry.add("dtstart", event.starts_at.astimezone(datetime.UTC))
-    entry.add("dtend", event.ends_at.astimezone(datetime.UTC))
-    entry.add("categories", [event.program.short_name, event.get_kind_display()])
-    link = f"{settings.SITE_URL}{event.get_absolute_url()}"
-    entry.add("url", link)
-    description = f"{event.description}\n\n{link}" if event.description else link
-    entry.add("description", description)
-    if event.location:
-        entry.add("location", event.location)
-    return entry
+def event_calendar_entry(event: Event, *, now: datetime.datetime | None = None):
+    return calendar_entry(
+        uid=event.uid,
+        summary=f"{event.program.short_name}: {event.title}",
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        now=now or timezone.now(),
+        path=event.get_absolute_url(),
+        details=event.description,
+        location=event.location,
+        categories=[event.program.short_name, event.get_kind_display()],
+    )
 
 
 def event_ics(*, event: Event, now: datetime.datetime | None = None) -> bytes:
     """One event as an RFC 5545 calendar file (Outlook, Google Calendar, Apple Calendar)."""
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add_component(event_calendar_entry(event, now=now))
-    return cal.to_ical()
+    return calendar_file(event_calendar_entry(event, now=now))

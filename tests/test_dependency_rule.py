@@ -56,3 +56,24 @@ def test_an_import_against_the_rule_fails(copy, module, line, broken):
         path.write_text(original)
     assert result.returncode != 0
     assert broken in result.stdout.replace("\n", " ")
+
+
+def test_every_email_is_sent_by_the_one_sender():
+    """Only services/notifications.py talks to Django's mail (email_send, with the
+    frequency rule in front of it); import-linter cannot name a part of Django."""
+    import ast
+
+    senders = set()
+    for app in APPS:
+        for path in (ROOT / app).rglob("*.py"):
+            if "tests" in path.parts or "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text())):
+                names = []
+                if isinstance(node, ast.ImportFrom) and node.module:
+                    names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+                elif isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                if any(name.startswith("django.core.mail") for name in names):
+                    senders.add(str(path.relative_to(ROOT)))
+    assert senders == {"mentorship/services/notifications.py"}

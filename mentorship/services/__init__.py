@@ -30,7 +30,6 @@ from .agreements import (  # noqa: F401
 )
 from .calendars import (  # noqa: F401
     FEED_HISTORY_DAYS,
-    PRODID,
     calendar_token_get,
     calendar_token_reset,
     feed_ics,

@@ -13,27 +13,16 @@ cannot sign in. Resetting the token makes the old URL answer 404.
 import datetime
 import secrets
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from icalendar import Calendar, Event
+
+from programs.calendars import calendar_entry, calendar_file
 
 from ..models import CalendarFeedToken, Meeting, MeetingStatus, User
 from ..selectors.meetings import meetings_for_user_feed
 
-PRODID = "-//Mentoring programs//Meetings//EN"
 # How far back the feed goes: enough for "when did we last meet?", small enough to stay fast.
 FEED_HISTORY_DAYS = 365
-
-
-def _calendar(name: str | None = None) -> Calendar:
-    cal = Calendar()
-    cal.add("prodid", PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    if name:
-        cal.add("x-wr-calname", name)
-    return cal
 
 
 def meeting_summary(meeting: Meeting) -> str:
@@ -44,26 +33,24 @@ def meeting_summary(meeting: Meeting) -> str:
     )
 
 
-def meeting_event(meeting: Meeting, *, now: datetime.datetime | None = None) -> Event:
-    now = now or timezone.now()
+def meeting_event(meeting: Meeting, *, now: datetime.datetime | None = None):
     mentorship = meeting.mentorship
-    event = Event()
-    event.add("uid", meeting.uid)
-    event.add("dtstamp", now.astimezone(datetime.UTC))
-    event.add("summary", meeting_summary(meeting))
-    event.add("dtstart", meeting.starts_at.astimezone(datetime.UTC))
-    event.add("duration", datetime.timedelta(minutes=meeting.duration_minutes))
-    # A rescheduled event replaces the earlier version in the calendar; a
-    # cancellation is one more change of the same event.
-    event.add("sequence", meeting.rescheduled_count + (1 if meeting.status == MeetingStatus.CANCELLED else 0))
-    event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
-    event.add("categories", [mentorship.program.short_name])
-    link = f"{settings.SITE_URL}{mentorship.get_absolute_url()}"
-    event.add("url", link)
-    event.add("description", f"{meeting.get_mode_display()} meeting, {meeting.duration_minutes} minutes.\n{link}")
-    if meeting.location:
-        event.add("location", meeting.location)
-    return event
+    cancelled = meeting.status == MeetingStatus.CANCELLED
+    return calendar_entry(
+        uid=meeting.uid,
+        summary=meeting_summary(meeting),
+        starts_at=meeting.starts_at,
+        duration=datetime.timedelta(minutes=meeting.duration_minutes),
+        now=now or timezone.now(),
+        path=mentorship.get_absolute_url(),
+        details=f"{meeting.get_mode_display()} meeting, {meeting.duration_minutes} minutes.",
+        location=meeting.location,
+        categories=[mentorship.program.short_name],
+        # A rescheduled event replaces the earlier version in the calendar; a
+        # cancellation is one more change of the same event.
+        sequence=meeting.rescheduled_count + (1 if cancelled else 0),
+        cancelled=cancelled,
+    )
 
 
 def meeting_ics(
@@ -74,20 +61,15 @@ def meeting_ics(
         meeting = Meeting.objects.select_related(
             "mentorship__program", "mentorship__mentor", "mentorship__mentee"
         ).get(pk=meeting_id)
-    cal = _calendar()
-    cal.add("method", "PUBLISH")
-    cal.add_component(meeting_event(meeting, now=now))
-    return cal.to_ical()
+    return calendar_file(meeting_event(meeting, now=now))
 
 
 def feed_ics(*, user: User, now: datetime.datetime | None = None) -> bytes:
     """Every meeting of the person's mentorships from the last year on."""
     now = now or timezone.now()
-    cal = _calendar(name="Mentoring meetings")
     since = now - datetime.timedelta(days=FEED_HISTORY_DAYS)
-    for meeting in meetings_for_user_feed(user=user, since=since):
-        cal.add_component(meeting_event(meeting, now=now))
-    return cal.to_ical()
+    entries = [meeting_event(meeting, now=now) for meeting in meetings_for_user_feed(user=user, since=since)]
+    return calendar_file(*entries, name="Mentoring meetings", method=None)
 
 
 def _new_token() -> str:
