@@ -160,11 +160,13 @@ class ProgramAdmin(ProgramScopedAdmin):
         return is_program_staff(request)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if not change and not request.user.is_superuser:
-            # A coordinator who sets up a program runs it.
-            ProgramCoordinator.objects.get_or_create(program=obj, user=request.user)
-            request.user._coordinated_program_ids = None
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new program is created by program_create, as anywhere else: a
+        # coordinator who sets one up runs it.
+        services.program_create(created_by=request.user, program=obj)
+        request.user._coordinated_program_ids = None
 
 
 @admin.register(Cohort)
@@ -230,8 +232,12 @@ class EnrollmentAdminForm(forms.ModelForm):
         cleaned = super().clean()
         user, cohort, role = cleaned.get("user"), cleaned.get("cohort"), cleaned.get("role")
         if self.instance.pk is None and user and cohort and role:
+            # What enrollment_apply (called on save) would refuse, shown with the
+            # form: its window, a second enrolment, the dual role, the platform.
             try:
-                services.enrollment_check_dual_role(user=user, cohort=cohort, role=role)
+                services.enrollment_apply_check(
+                    user=user, cohort=cohort, role=role, platform_preference=cleaned.get("platform_preference", "")
+                )
             except RuleViolation as error:
                 raise forms.ValidationError(error.message, code=error.code)
         return cleaned
@@ -332,18 +338,27 @@ class EnrollmentAdmin(ProgramScopedAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        # Every state goes through the services, on add as on change, so the cap
-        # and the pending-only decisions hold here too.
-        if change and "state" not in form.changed_data:
+        # Every enrolment and every state goes through the services, on add as on
+        # change: a person enrolled here is enrolled by enrollment_apply (its
+        # window, dual role, platform and cap), then decided like any other.
+        wanted = obj.state
+        if change:
+            obj.state = Enrollment.objects.get(pk=obj.pk).state
             super().save_model(request, obj, form, change)
-            return
-        new_state = obj.state
-        obj.state = Enrollment.objects.get(pk=obj.pk).state if change else EnrollmentState.APPLIED
-        super().save_model(request, obj, form, change)
-        if new_state == obj.state:
+        else:
+            created = services.enrollment_apply(
+                user=obj.user,
+                cohort=obj.cohort,
+                role=obj.role,
+                platform_preference=obj.platform_preference,
+                **{name: getattr(obj, name) for name in services.ANSWER_FIELDS},
+            )
+            obj.pk, obj._state.adding = created.pk, False
+            obj.refresh_from_db()
+        if wanted == obj.state:
             return
         try:
-            TRANSITIONS[new_state](enrollment=obj, by=request.user)
+            TRANSITIONS[wanted](enrollment=obj, by=request.user, note=obj.decision_note)
         except (RuleViolation, KeyError) as error:
             messages.error(request, getattr(error, "message", "That change of state is not possible."))
         else:

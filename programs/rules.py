@@ -61,6 +61,14 @@ def platform_fits(*, platform: str, mentee_level: int | None, mentor_level: int 
     return True
 
 
+def second_role_allowed(*, program: Program, held: set[str], role: str) -> bool:
+    """May a person who holds `held` roles (live enrolments in a cohort) take `role` too?
+    HHS: "participants can serve simultaneously as a mentor and mentee"; where the
+    program does not allow it (WTAP pairs a more skilled with a less skilled
+    worker), one role only."""
+    return program.allows_dual_role or not (set(held) - {role})
+
+
 def free_slot(*, used: set[int], cap: int) -> int | None:
     """The lowest numbered place below the cap that no active mentorship holds."""
     for slot in range(1, cap + 1):

@@ -1,8 +1,20 @@
-"""Every change to enrolment goes through here: site, admin and commands alike."""
+"""Every change to enrolment goes through here: the site, the admin, the
+participant import and commands alike, each under the cohort's lock.
+
+Each rule is a check function (the window, a second enrolment, the dual role,
+the platform, the cap, a running cohort) that the services run under the lock
+and that a form or an import may run first, to show a person every problem
+before anything is written.
+"""
+
+import dataclasses
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
+from . import rules
 from .errors import RuleViolation
 from .models import (
     LIVE_ENROLLMENT_STATES,
@@ -36,12 +48,9 @@ ENROLLMENT_NOT_PENDING = "This enrolment is {state}; only applications and waitl
 
 def enrollment_check_dual_role(*, user, cohort: Cohort, role: str) -> None:
     """Refuse a second role in one cohort where the program does not allow it."""
-    if cohort.program.allows_dual_role:
-        return
-    other = (
-        Enrollment.objects.filter(user=user, cohort=cohort, state__in=LIVE_ENROLLMENT_STATES).exclude(role=role).first()
-    )
-    if other:
+    held = Enrollment.objects.filter(user=user, cohort=cohort, state__in=LIVE_ENROLLMENT_STATES).exclude(role=role)
+    other = held.first()
+    if other and not rules.second_role_allowed(program=cohort.program, held={other.role}, role=role):
         raise RuleViolation(
             DUAL_ROLE_NOT_ALLOWED.format(
                 program=cohort.program.short_name, cohort=cohort, other_role=other.get_role_display().lower()
@@ -50,9 +59,13 @@ def enrollment_check_dual_role(*, user, cohort: Cohort, role: str) -> None:
         )
 
 
-def _check_window(cohort: Cohort, today) -> None:
-    if cohort.is_closed or today > cohort.ends_on:
+def _check_running(cohort: Cohort, today) -> None:
+    if not cohort.is_open_for_pairs(today):
         raise RuleViolation(COHORT_CLOSED.format(cohort=cohort), code="cohort_closed")
+
+
+def _check_window(cohort: Cohort, today) -> None:
+    _check_running(cohort, today)
     if cohort.enrolment_opens_on and today < cohort.enrolment_opens_on:
         raise RuleViolation(
             ENROLMENT_NOT_YET_OPEN.format(cohort=cohort, opens=cohort.enrolment_opens_on), code="window"
@@ -65,11 +78,48 @@ def _check_window(cohort: Cohort, today) -> None:
         )
 
 
-def _cap_reached(cohort: Cohort) -> bool:
+def places_left(cohort: Cohort) -> int | None:
+    """Approvals the cohort can still take under its participant cap; None without a cap.
+    KY: "The Connections Sponsors may initiate a cap on the number of participants"."""
     cap = cohort.effective_participant_cap
     if cap is None:
-        return False
-    return cohort.enrollments.filter(state=EnrollmentState.APPROVED).count() >= cap
+        return None
+    return max(cap - cohort.enrollments.filter(state=EnrollmentState.APPROVED).count(), 0)
+
+
+def _cap_reached(cohort: Cohort) -> bool:
+    return places_left(cohort) == 0
+
+
+def _check_platform(program: Program, role: str, platform_preference: str) -> None:
+    """HHS: a mentee chooses a platform the program offers; a mentor does not choose."""
+    if role != Role.MENTEE or not program.platforms:
+        return
+    if not platform_preference:
+        choices = ", ".join(program.get_platforms_display())
+        raise RuleViolation(PLATFORM_REQUIRED.format(program=program.short_name, choices=choices), code="platform")
+    if platform_preference not in program.platforms:
+        raise RuleViolation(
+            PLATFORM_NOT_OFFERED.format(
+                program=program.short_name,
+                # A value outside the choices comes from a crafted request: name it as sent.
+                platform=dict(Platform.choices).get(platform_preference, platform_preference),
+            ),
+            code="platform",
+        )
+
+
+def enrollment_apply_check(*, user, cohort: Cohort, role: str, platform_preference: str = "", today=None) -> None:
+    """What `enrollment_apply` refuses, checked without writing: for a form that
+    wants to show the reason next to what was typed (the admin's add form)."""
+    today = today or timezone.localdate()
+    _check_window(cohort, today)
+    role = Role(role)
+    same_role = Enrollment.objects.filter(user=user, cohort=cohort, role=role).first()
+    if same_role and same_role.state in LIVE_ENROLLMENT_STATES:
+        raise RuleViolation(ALREADY_ENROLLED.format(cohort=cohort, role=role.label.lower()), code="duplicate")
+    enrollment_check_dual_role(user=user, cohort=cohort, role=role)
+    _check_platform(cohort.program, role, platform_preference)
 
 
 def _lock_cohort(cohort: Cohort) -> Cohort:
@@ -96,29 +146,11 @@ def enrollment_apply(
     today = today or timezone.localdate()
     cohort = _lock_cohort(cohort)
     program = cohort.program
-    _check_window(cohort, today)
     role = Role(role)
-
-    existing = Enrollment.objects.filter(user=user, cohort=cohort)
-    same_role = existing.filter(role=role).first()
-    if same_role and same_role.state in LIVE_ENROLLMENT_STATES:
-        raise RuleViolation(ALREADY_ENROLLED.format(cohort=cohort, role=role.label.lower()), code="duplicate")
-    enrollment_check_dual_role(user=user, cohort=cohort, role=role)
-    if role == Role.MENTEE and program.platforms:
-        if not platform_preference:
-            choices = ", ".join(program.get_platforms_display())
-            raise RuleViolation(PLATFORM_REQUIRED.format(program=program.short_name, choices=choices), code="platform")
-        if platform_preference not in program.platforms:
-            raise RuleViolation(
-                PLATFORM_NOT_OFFERED.format(
-                    program=program.short_name,
-                    # A value outside the choices comes from a crafted request: name it as sent.
-                    platform=dict(Platform.choices).get(platform_preference, platform_preference),
-                ),
-                code="platform",
-            )
-    elif role == Role.MENTOR:
+    enrollment_apply_check(user=user, cohort=cohort, role=role, platform_preference=platform_preference, today=today)
+    if role == Role.MENTOR:
         platform_preference = ""
+    same_role = Enrollment.objects.filter(user=user, cohort=cohort, role=role).first()
 
     if program.requires_application_approval:
         state = EnrollmentState.APPLIED
@@ -214,10 +246,144 @@ def enrollment_withdraw(*, enrollment: Enrollment, by=None, note: str = "") -> E
     return enrollment
 
 
+# ---------------------------------------------------------------------------
+# Admission: approved at once by a coordinator's decision (a file, an HR system)
+# ---------------------------------------------------------------------------
+
+ADMISSION_COHORT_CLOSED = "{cohort} is closed and takes no new participants"
+ADMISSION_OVER_CAP = "would take {cohort} past its cap of {cap} participants ({approved} approved already)"
+ADMISSION_DUAL_ROLE = "{program} does not allow one person to be a mentor and a mentee at once ({other})"
+ADMISSION_PENDING = "has an enrolment as {role} in {cohort} that is {state}: decide it in the enrolment list"
+ADMISSION_ENDED = "was {state} as {role} in {cohort}; enrol them again from the enrolment list if that has changed"
+ADMISSION_REFUSED = "Nothing was enrolled: {label} {problem}."
+ANSWER_FIELDS = ("needs", "challenges", "strengths", "areas_for_improvement", "motivation")
+
+
+@dataclasses.dataclass
+class Admission:
+    """One person to enrol, approved: the coordinator's file is the decision, so
+    the application window does not apply, but a running cohort, its cap, the
+    dual-role rule and a mentee's platform do."""
+
+    label: str  # how the caller names it in a message ("row 12")
+    person: str  # the same for every admission of one person (the import: their email)
+    cohort: Cohort
+    role: str
+    user: object | None = None  # None: an account the caller creates before admitting
+    platform_preference: str = ""
+    answers: dict = dataclasses.field(default_factory=dict)
+
+
+@dataclasses.dataclass
+class AdmissionCheck:
+    problems: list[list[str]]  # per admission, the rules it breaks
+    in_place: list[bool]  # per admission, already approved: nothing to do
+
+
+def admissions_check(*, admissions: list[Admission], today=None) -> AdmissionCheck:
+    """Every admission against the rules, in order (an earlier one counts against
+    the cap and the dual role of a later one), without writing: the import shows
+    every problem at once; `enrollments_admit` runs it again under the locks."""
+    today = today or timezone.localdate()
+    person_of = {a.user.pk: a.person for a in admissions if a.user is not None}
+    cohorts = {a.cohort.pk: a.cohort for a in admissions}
+    existing = {
+        (person_of[e.user_id], e.cohort_id, e.role): e
+        for e in Enrollment.objects.filter(user_id__in=person_of, cohort_id__in=cohorts).select_related("cohort")
+    }
+    approved = dict(
+        Enrollment.objects.filter(cohort_id__in=cohorts, state=EnrollmentState.APPROVED)
+        .order_by()
+        .values("cohort_id")
+        .annotate(n=Count("pk"))
+        .values_list("cohort_id", "n")
+    )
+    admitted = {cohort_id: 0 for cohort_id in cohorts}
+    held: dict[tuple, dict[str, str]] = {}  # (person, cohort) → {role: how they hold it, for the message}
+    for (person, cohort_id, role), enrollment in existing.items():
+        if enrollment.state in LIVE_ENROLLMENT_STATES:
+            held.setdefault((person, cohort_id), {})[role] = (
+                f"already {enrollment.get_state_display().lower()} as {role} in {enrollment.cohort}"
+            )
+    result = AdmissionCheck(problems=[], in_place=[])
+    for admission in admissions:
+        cohort, problems = admission.cohort, []
+        program = cohort.program
+        enrollment = existing.get((admission.person, cohort.pk, admission.role))
+        in_place = enrollment is not None and enrollment.state == EnrollmentState.APPROVED
+        if not cohort.is_open_for_pairs(today):
+            problems.append(ADMISSION_COHORT_CLOSED.format(cohort=cohort))
+        roles = held.setdefault((admission.person, cohort.pk), {})
+        others = {role: how for role, how in roles.items() if role != admission.role}
+        if others and not rules.second_role_allowed(program=program, held=set(others), role=admission.role):
+            problems.append(ADMISSION_DUAL_ROLE.format(program=program.short_name, other=next(iter(others.values()))))
+        roles.setdefault(admission.role, f"{admission.label} enrols them as {admission.role}")
+        try:
+            _check_platform(program, admission.role, admission.platform_preference)
+        except RuleViolation as error:
+            problems.append(error.message)
+        if enrollment is not None and not in_place:
+            template = (
+                ADMISSION_PENDING
+                if enrollment.state in (EnrollmentState.APPLIED, EnrollmentState.WAITLISTED)
+                else ADMISSION_ENDED
+            )
+            problems.append(
+                template.format(state=enrollment.get_state_display().lower(), role=admission.role, cohort=cohort)
+            )
+        cap = cohort.effective_participant_cap
+        if not problems and not in_place and cap is not None:
+            already = approved.get(cohort.pk, 0)
+            if already + admitted[cohort.pk] >= cap:
+                problems.append(ADMISSION_OVER_CAP.format(cohort=cohort, cap=cap, approved=already))
+            else:
+                admitted[cohort.pk] += 1
+        result.problems.append(problems)
+        result.in_place.append(in_place)
+    return result
+
+
 @transaction.atomic
-def program_create(*, created_by, **fields) -> Program:
-    """Create a program; a coordinator who creates one runs it."""
-    program = Program(**fields)
+def enrollments_admit(*, admissions: list[Admission], by=None, note: str = "", today=None) -> list[Enrollment]:
+    """Approve every admission not already in place, or none.
+
+    Under the locks of the cohorts (taken in id order, the order the other
+    enrolment services take one), the admissions are checked again: an approval
+    or another import that filled a cohort since the caller's check refuses
+    the whole batch instead of passing the cap.
+    """
+    for cohort_id in sorted({a.cohort.pk for a in admissions}):
+        _lock_cohort(Cohort(pk=cohort_id))
+    check = admissions_check(admissions=admissions, today=today)
+    for admission, problems in zip(admissions, check.problems):
+        if problems:
+            raise RuleViolation(ADMISSION_REFUSED.format(label=admission.label, problem=problems[0]), code="admission")
+    now = timezone.now()
+    enrollments = [
+        Enrollment(
+            user=admission.user,
+            cohort=admission.cohort,
+            role=admission.role,
+            state=EnrollmentState.APPROVED,
+            platform_preference=admission.platform_preference if admission.role == Role.MENTEE else "",
+            applied_at=now,
+            decided_at=now,
+            decided_by=by,
+            decision_note=note,
+            **{name: admission.answers.get(name, "") for name in ANSWER_FIELDS},
+        )
+        for admission, in_place in zip(admissions, check.in_place)
+        if not in_place
+    ]
+    # With history, as any other enrolment: the audit names who admitted them.
+    return bulk_create_with_history(enrollments, Enrollment, batch_size=500, default_user=by, default_change_reason=note)
+
+
+@transaction.atomic
+def program_create(*, created_by, program: Program | None = None, **fields) -> Program:
+    """Create a program (from fields, or an unsaved one the admin's form filled in);
+    a coordinator who creates one runs it."""
+    program = program if program is not None else Program(**fields)
     program.full_clean()
     program.save()
     if created_by is not None and not created_by.is_superuser:

@@ -110,6 +110,8 @@ from .notifications import (  # noqa: F401
 )
 from .pairing import (  # noqa: F401
     ALREADY_PAIRED,
+    COHORT_CLOSED,
+    DUAL_ROLE,
     DUPLICATE_PENDING,
     INVITE_YOURSELF,
     MENTEE_HAS_MENTOR,
@@ -129,15 +131,12 @@ from .participant_import import (  # noqa: F401
     APPLICATION,
     BAD_CAREER_LEVEL,
     BAD_EMAIL,
-    BAD_PLATFORM,
     BAD_ROLE,
     BAD_YES_NO,
     COLUMNS,
     DUPLICATE_COLUMNS,
     DUPLICATE_ROW,
     EMPTY_FILE,
-    ENROLMENT_ENDED,
-    ENROLMENT_PENDING,
     EXTRA_CELLS,
     IMPORT_NOTE,
     ImportResult,
@@ -150,7 +149,6 @@ from .participant_import import (  # noqa: F401
     NOT_UTF8,
     NO_ROWS,
     OPTIONAL,
-    OVER_CAP,
     PROFILE_DIFFERS,
     PROFILE_TEXT,
     REQUIRED,
@@ -195,4 +193,4 @@ from .reminders import (  # noqa: F401
     reminders_send,
 )
 
-# Defined in more than one module, so read from the module: COHORT_CLOSED, DUAL_ROLE, MENTORSHIP_ENDED, ONLY_THE_PAIR
+# Defined in more than one module, so read from the module: MENTORSHIP_ENDED, ONLY_THE_PAIR

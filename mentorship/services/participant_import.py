@@ -38,12 +38,12 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.text import slugify
-from simple_history.utils import bulk_create_with_history
 
-from programs.models import LIVE_ENROLLMENT_STATES, Cohort, Enrollment, EnrollmentState, Platform, Program, Role
+from programs.errors import RuleViolation
+from programs.models import Cohort, Platform, Program, Role
+from programs.services import Admission, admissions_check, enrollments_admit
 
 from ..models import CareerLevel, Profile, Skill, User
 from ..selectors.geo import resolve_location
@@ -93,21 +93,15 @@ REQUIRED_MISSING = "{column} is required"
 BAD_EMAIL = "“{value}” is not an email address"
 BAD_ROLE = "role must be mentor or mentee, not “{value}”"
 UNKNOWN_COHORT = "{program} has no cohort named “{value}” (cohorts: {cohorts})"
-COHORT_CLOSED = "{cohort} is closed and takes no new participants"
 BAD_CAREER_LEVEL = "career_level must be 1–5 or one of {labels}, not “{value}”"
 BAD_YES_NO = "{column} must be yes or no, not “{value}”"
 TOO_LONG = "{column} is longer than {limit} characters"
 SKILL_TOO_LONG = "skill “{value}…” is longer than {limit} characters"
-BAD_PLATFORM = "{program} mentees choose a platform: {choices} (platform_preference is “{value}”)"
 SUPERVISOR_SELF = "a person cannot be their own supervisor"
 SUPERVISOR_UNKNOWN = "supervisor {value} has no account here and is not in this file"
 DUPLICATE_ROW = "the same person, role and cohort as row {row}"
 NAME_DIFFERS = "the same email as row {row} with a different name"
 PROFILE_DIFFERS = "the same email as row {row} with a different {column}"
-DUAL_ROLE = "{program} does not allow one person to be a mentor and a mentee at once ({other})"
-ENROLMENT_PENDING = "has an enrolment as {role} in {cohort} that is {state}: decide it in the enrolment list"
-ENROLMENT_ENDED = "was {state} as {role} in {cohort}; enrol them again from the enrolment list if that has changed"
-OVER_CAP = "would take {cohort} past its cap of {cap} participants ({approved} approved already)"
 ACCOUNT_INACTIVE = "the account {email} is deactivated"
 EXTRA_CELLS = "has more cells than the header has columns"
 
@@ -296,8 +290,6 @@ def _parse(program: Program, number: int, line: int, cells: dict, cohorts: dict,
                     cohorts=", ".join(c.name for c in cohorts.values()) or "none yet",
                 )
             )
-        elif cohort.is_closed or cohort.ends_on < timezone.localdate():
-            problems.append(COHORT_CLOSED.format(cohort=cohort))
     values = {}
     for column, (field, limit) in PROFILE_TEXT.items():
         values[field] = text(column)
@@ -333,16 +325,11 @@ def _parse(program: Program, number: int, line: int, cells: dict, cohorts: dict,
         if row.supervisor_email == email:
             problems.append(SUPERVISOR_SELF)
     if role == Role.MENTEE and program.platforms:
-        wanted = text("platform_preference")
+        # A label ("Peer-to-Peer") or a value; whether it is one the program
+        # offers is the admission's rule (programs.services).
+        wanted = text("platform_preference").lower()
         by_label = {label.lower(): value for value, label in Platform.choices}
-        platform = wanted.lower() if wanted.lower() in program.platforms else by_label.get(wanted.lower(), "")
-        if platform not in program.platforms:
-            problems.append(
-                BAD_PLATFORM.format(
-                    program=program.short_name, choices=", ".join(program.get_platforms_display()), value=wanted
-                )
-            )
-        row.platform = platform
+        row.platform = by_label.get(wanted, wanted)
     return row
 
 
@@ -371,16 +358,6 @@ def participants_import(*, program: Program, data, by: User | None = None, dry_r
 
     emails = {r.email for r in rows if r.email} | {r.supervisor_email for r in rows if r.supervisor_email}
     users = {u.email.lower(): u for u in User.objects.filter(email__in=emails).select_related("profile")}
-    existing = defaultdict(dict)  # user id → {(cohort id, role): enrolment}
-    for enrollment in Enrollment.objects.filter(
-        user__in=[u.pk for u in users.values()], cohort__program=program
-    ).select_related("cohort"):
-        existing[enrollment.user_id][(enrollment.cohort_id, enrollment.role)] = enrollment
-    approved_now = dict(
-        Cohort.objects.filter(program=program)
-        .values_list("pk")
-        .annotate(n=Count("enrollments", filter=Q(enrollments__state=EnrollmentState.APPROVED)))
-    )
 
     def fail(row: _Row, message: str) -> None:
         bad.add(row.number)
@@ -392,9 +369,8 @@ def participants_import(*, program: Program, data, by: User | None = None, dry_r
 
     first_by_key: dict[tuple, int] = {}
     first_by_email: dict[str, _Row] = {}
-    roles_in_file: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
     file_emails = {r.email for r in rows if r.email}
-    new_approvals = defaultdict(int)
+    admitted: list[_Row] = []
     for row in rows:
         if not row.email:
             continue
@@ -419,48 +395,46 @@ def participants_import(*, program: Program, data, by: User | None = None, dry_r
             fail(row, DUPLICATE_ROW.format(row=first_by_key[key]))
             continue
         first_by_key[key] = row.number
-        other_role = Role.MENTOR if row.role == Role.MENTEE else Role.MENTEE
-        if not program.allows_dual_role:
-            other_row = roles_in_file[(row.email, row.cohort.pk)].get(other_role)
-            if other_row:
-                fail(row, DUAL_ROLE.format(program=program.short_name, other=f"row {other_row} enrols them as {other_role}"))
-            elif user is not None:
-                other = existing[user.pk].get((row.cohort.pk, other_role))
-                if other is not None and other.state in LIVE_ENROLLMENT_STATES:
-                    fail(
-                        row,
-                        DUAL_ROLE.format(
-                            program=program.short_name,
-                            other=f"already {other.get_state_display().lower()} as {other_role} in {row.cohort}",
-                        ),
-                    )
-        roles_in_file[(row.email, row.cohort.pk)][row.role] = row.number
-        enrollment = existing[user.pk].get((row.cohort.pk, row.role)) if user is not None else None
-        if enrollment is not None and enrollment.state != EnrollmentState.APPROVED:
-            template = (
-                ENROLMENT_PENDING
-                if enrollment.state in (EnrollmentState.APPLIED, EnrollmentState.WAITLISTED)
-                else ENROLMENT_ENDED
-            )
-            fail(row, template.format(state=enrollment.get_state_display().lower(), role=row.role, cohort=row.cohort))
-        elif enrollment is None and row.number not in bad:
-            cap = row.cohort.effective_participant_cap
-            already = approved_now.get(row.cohort.pk, 0)
-            if cap is not None and already + new_approvals[row.cohort.pk] >= cap:
-                fail(row, OVER_CAP.format(cohort=row.cohort, cap=cap, approved=already))
-            else:
-                new_approvals[row.cohort.pk] += 1
+        admitted.append(row)
+
+    # The enrolment rules (a running cohort, its cap, the dual role, a mentee's
+    # platform, an enrolment already there) are the enrolment services'.
+    check = admissions_check(admissions=[_admission(row, users.get(row.email)) for row in admitted])
+    in_place = set()
+    for row, problems, already in zip(admitted, check.problems, check.in_place):
+        for problem in problems:
+            fail(row, problem)
+        if already:
+            in_place.add(row.number)
 
     result.errors.sort(key=lambda e: e.row)
     if not result.ok:
         return result
 
-    plan = _plan(rows, users, existing, result)
+    plan = _plan(rows, users, in_place, result)
     if dry_run:
         return result
-    _write(program, plan, by)
+    try:
+        _write(program, plan, by)
+    except RuleViolation as error:
+        # Something changed between the check and the cohorts' locks (an
+        # approval, another import filled a cohort): the file writes nothing.
+        result.file_errors = [error.message]
+        return result
     result.written = any(p.changes_anything for p in result.plans)
     return result
+
+
+def _admission(row: _Row, user: User | None) -> Admission:
+    return Admission(
+        label=f"row {row.number}",
+        person=row.email,
+        cohort=row.cohort,
+        role=row.role,
+        user=user,
+        platform_preference=row.platform,
+        answers={column: row.values[column] for column in APPLICATION},
+    )
 
 
 @dataclasses.dataclass
@@ -476,7 +450,7 @@ class _Plan:
     missing_profiles: set[str] = dataclasses.field(default_factory=set)
 
 
-def _plan(rows: list[_Row], users: dict[str, User], existing, result: ImportResult) -> _Plan:
+def _plan(rows: list[_Row], users: dict[str, User], in_place: set[int], result: ImportResult) -> _Plan:
     """What the file changes, row by row; nothing changes for what is already there."""
     emails = {r.email for r in rows}
     profiles = {u.email.lower(): getattr(u, "profile", None) for u in users.values()}
@@ -523,8 +497,7 @@ def _plan(rows: list[_Row], users: dict[str, User], existing, result: ImportResu
         plan.skills[row.email] = (add_offered, add_needed)
         if row.supervisor_email and (profile is None or profile.supervisor_id is None):
             plan.supervisors.setdefault(row.email, row.supervisor_email)
-        enrolled = user is not None and (row.cohort.pk, row.role) in existing[user.pk]
-        if not enrolled:
+        if row.number not in in_place:
             plan.enrol.append(row)
             result.enrollments_created += 1
             actions.append(f"enrol as {row.role} in {row.cohort}")
@@ -638,23 +611,11 @@ def _write(program: Program, plan: _Plan, by: User | None) -> None:
             ignore_conflicts=True,
         )
 
-    enrollments = [
-        Enrollment(
-            user=users[row.email],
-            cohort=row.cohort,
-            role=row.role,
-            state=EnrollmentState.APPROVED,
-            platform_preference=row.platform,
-            applied_at=now,
-            decided_at=now,
-            decided_by=by,
-            decision_note=IMPORT_NOTE,
-            **{column: row.values[column] for column in APPLICATION},
-        )
-        for row in plan.enrol
-    ]
-    # With history, as any other enrolment: the audit names the importer.
-    bulk_create_with_history(enrollments, Enrollment, batch_size=500, default_user=by, default_change_reason=IMPORT_NOTE)
+    # Approved through the enrolment service, under the cohorts' locks: it checks
+    # the file's admissions again there, so a race cannot pass a cohort's cap.
+    enrollments_admit(
+        admissions=[_admission(row, users[row.email]) for row in plan.enrol], by=by, note=IMPORT_NOTE
+    )
 
 
 def _skill_create(name: str) -> Skill:

@@ -209,7 +209,9 @@ def test_adding_an_approved_enrolment_respects_the_cap(coordinator_client, world
 
     assert response.status_code == HTTPStatus.FOUND
     added = Enrollment.objects.get(user=newcomer, role=Role.MENTEE)
-    assert added.state == EnrollmentState.APPLIED
+    # Enrolled by enrollment_apply, as on the site: AAHPM approves at once, but the
+    # cohort is full, so the place waits; the approval asked for is refused.
+    assert added.state == EnrollmentState.WAITLISTED
     assert error_messages(response) == [
         services.PARTICIPANT_CAP_REACHED.format(cohort=world.cohort_a, cap=1)
     ]
@@ -429,3 +431,43 @@ def test_people_changelist_queries_do_not_grow_with_rows(coordinator_client, wor
     EnrollmentFactory.create_batch(10, cohort=world.cohort_a)
 
     assert count_queries(coordinator_client, url) == few
+
+
+def test_adding_an_enrolment_outside_the_window_or_without_a_platform_is_refused_on_the_form(coordinator_client, world):
+    """The admin's add goes through enrollment_apply: before, its save skipped the
+    application window and the platform rule."""
+    newcomer = UserFactory()
+    # In the coordinator's scope (their people) through an earlier enrolment.
+    EnrollmentFactory(user=newcomer, cohort=world.cohort_a, state=EnrollmentState.WITHDRAWN, role=Role.MENTOR)
+    world.cohort_a.enrolment_closes_on = world.cohort_a.starts_on
+    world.cohort_a.save()
+
+    response = coordinator_client.post(
+        admin_url("enrollment", "add"),
+        {"user": newcomer.pk, "cohort": world.cohort_a.pk, "role": Role.MENTEE, "state": EnrollmentState.APPROVED},
+    )
+
+    assert response.status_code == HTTPStatus.OK
+    [error] = response.context["adminform"].form.non_field_errors()
+    assert error.startswith(f"Enrolment for {world.cohort_a} closed on")
+    assert not Enrollment.objects.filter(user=newcomer, role=Role.MENTEE).exists()
+
+
+def test_adding_a_program_goes_through_program_create(coordinator_client, world, monkeypatch):
+    calls = []
+    create = services.program_create
+    monkeypatch.setattr(services, "program_create", lambda **kwargs: calls.append(kwargs) or create(**kwargs))
+    data = {
+        "name": "Test Mentoring Circle", "short_name": "TMC", "slug": "tmc", "coordinator_title": "coordinator",
+        "org_unit_label": "Unit", "max_mentees_per_mentor": 1, "max_mentors_per_mentee": 1,
+        "invitation_expiry_days": 10, "org_unit_preference": "any", "goals_document_name": "Goals",
+        "cohorts-TOTAL_FORMS": 0, "cohorts-INITIAL_FORMS": 0,
+        "coordinator_links-TOTAL_FORMS": 0, "coordinator_links-INITIAL_FORMS": 0,
+    }  # fmt: skip
+
+    response = coordinator_client.post(admin_url("program", "add"), data)
+
+    assert response.status_code == HTTPStatus.FOUND, response.context["adminform"].form.errors
+    program = Program.objects.get(slug="tmc")
+    assert [call["program"].pk for call in calls] == [program.pk]
+    assert program.coordinator_links.filter(user__email=world.coordinator.email).exists()  # they run it
