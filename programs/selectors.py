@@ -11,7 +11,19 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from .models import Cohort, Enrollment, EnrollmentState, Event, EventAttendance, Program, ProgramCoordinator, Role, Rsvp
+from . import rules
+from .models import (
+    LIVE_ENROLLMENT_STATES,
+    Cohort,
+    Enrollment,
+    EnrollmentState,
+    Event,
+    EventAttendance,
+    Program,
+    ProgramCoordinator,
+    Role,
+    Rsvp,
+)
 
 
 def coordinated_program_ids(*, user) -> set[int]:
@@ -95,6 +107,37 @@ def cohort_get_open(*, program: Program, pk: int) -> Cohort:
         return program.cohorts.get(pk=pk)
     except Cohort.DoesNotExist:
         raise Http404("No such cohort.")
+
+
+def enrollment_get_for_user(*, user, pk: int) -> Enrollment:
+    """One's own enrolment; 404 for anyone else's."""
+    try:
+        return Enrollment.objects.select_related("cohort__program").get(pk=pk, user=user)
+    except Enrollment.DoesNotExist:
+        raise Http404("No such enrolment.")
+
+
+def program_enrollments_of(*, user, program: Program) -> list[Enrollment]:
+    return list(Enrollment.objects.filter(user=user, cohort__program=program).select_related("cohort__program"))
+
+
+def cohort_rows_for(*, user, program: Program, enrollments: list[Enrollment], today=None) -> list[dict]:
+    """The program page's running cohorts, each with the person's enrolments in it
+    (mentor, mentee), whether enrolment is open, and the roles they may still
+    take: not one they hold, and a second only where the program allows it."""
+    today = today or timezone.localdate()
+    mine = {(e.cohort_id, e.role): e for e in enrollments}
+    rows = []
+    for cohort in program.cohorts.filter(Cohort.running_q(today)).order_by("starts_on"):
+        theirs = [mine.get((cohort.pk, role)) for role in (Role.MENTOR, Role.MENTEE)]
+        held = {e.role for e in theirs if e and e.state in LIVE_ENROLLMENT_STATES}
+        offer = [
+            role
+            for role in (Role.MENTEE, Role.MENTOR)
+            if role not in held and rules.second_role_allowed(program=program, held=held, role=role)
+        ]
+        rows.append({"cohort": cohort, "open": cohort.enrolment_is_open(today), "mine": theirs, "offer": offer})
+    return rows
 
 
 def enrollments_for_user(*, user) -> QuerySet[Enrollment]:

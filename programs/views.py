@@ -2,13 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .errors import RuleViolation
 from .forms import EnrollmentForm
-from .models import LIVE_ENROLLMENT_STATES, Cohort, Enrollment, EnrollmentState, Role
+from .models import EnrollmentState, Role
 
 
 @login_required
@@ -21,24 +20,12 @@ def program_list(request):
 @login_required
 def program_detail(request, slug):
     program = selectors.program_get(slug=slug)
-    today = timezone.localdate()
-    cohorts = list(program.cohorts.filter(Cohort.running_q(today)).order_by("starts_on"))
-    enrollments = {
-        (e.cohort_id, e.role): e
-        for e in Enrollment.objects.filter(user=request.user, cohort__program=program).select_related("cohort")
-    }
-    rows = []
-    for cohort in cohorts:
-        mine = [enrollments.get((cohort.pk, role)) for role in (Role.MENTOR, Role.MENTEE)]
-        held = {e.role for e in mine if e and e.state in LIVE_ENROLLMENT_STATES}
-        # Offer only roles the person does not hold; one role at most where the
-        # program does not allow being mentor and mentee at once.
-        offer = [] if (held and not program.allows_dual_role) else [r for r in (Role.MENTEE, Role.MENTOR) if r not in held]
-        rows.append({"cohort": cohort, "open": cohort.enrolment_is_open(today), "mine": mine, "offer": offer})
+    enrollments = selectors.program_enrollments_of(user=request.user, program=program)
+    rows = selectors.cohort_rows_for(user=request.user, program=program, enrollments=enrollments)
     return render(
         request,
         "programs/program_detail.html",
-        {"program": program, "cohort_rows": rows, "roles": Role, "enrollments": list(enrollments.values())},
+        {"program": program, "cohort_rows": rows, "roles": Role, "enrollments": enrollments},
     )
 
 
@@ -76,10 +63,7 @@ def enroll(request, slug, cohort_pk, role):
 @login_required
 @require_POST
 def withdraw(request, pk):
-    try:
-        enrollment = Enrollment.objects.select_related("cohort__program").get(pk=pk, user=request.user)
-    except Enrollment.DoesNotExist:
-        raise Http404("No such enrolment.")
+    enrollment = selectors.enrollment_get_for_user(user=request.user, pk=pk)
     services.enrollment_withdraw(enrollment=enrollment, by=request.user)
     messages.success(request, f"You have withdrawn from {enrollment.cohort}.")
     return redirect(enrollment.cohort.program.get_absolute_url())
