@@ -46,8 +46,6 @@ from .participant_import import (  # noqa: F401
     ImportForm,
 )
 from .people import (  # noqa: F401
-    SUPERVISOR_SELF,
-    SUPERVISOR_UNKNOWN,
     JobHistoryForm,
     JobHistoryFormSet,
     ProfileForm,

@@ -7,9 +7,6 @@ from django import forms
 from ..models import JobHistoryEntry, Profile, Skill, User
 from .photos import reencode_photo
 
-SUPERVISOR_UNKNOWN = "No one with that email address uses this site; leave it empty if your supervisor does not."
-SUPERVISOR_SELF = "You cannot be your own supervisor."
-
 
 class ProfileForm(forms.ModelForm):
     # A plain file field: reencode_photo alone decodes the upload, so the size is
@@ -58,6 +55,8 @@ class ProfileForm(forms.ModelForm):
         self.fields["last_name"].initial = user.last_name
         if self.instance.supervisor_id:
             self.fields["supervisor_email"].initial = self.instance.supervisor.email
+        # Whether the supervisor is someone else who uses the site is the
+        # service's rule (services.people.supervisor_resolve): here, an email.
         skills = Skill.objects.order_by("name")
         self.fields["skills_offered"].queryset = skills
         self.fields["development_needs"].queryset = skills
@@ -97,17 +96,6 @@ class ProfileForm(forms.ModelForm):
             # A fresh upload (not the stored file): decode, check and re-encode.
             return reencode_photo(photo)
         return photo
-
-    def clean_supervisor_email(self):
-        email = self.cleaned_data.get("supervisor_email")
-        if not email:
-            return None
-        if email.lower() == self.user.email.lower():
-            raise forms.ValidationError(SUPERVISOR_SELF)
-        supervisor = User.objects.filter(email__iexact=email).first()
-        if supervisor is None:
-            raise forms.ValidationError(SUPERVISOR_UNKNOWN)
-        return supervisor
 
 
 class JobHistoryForm(forms.ModelForm):

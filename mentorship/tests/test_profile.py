@@ -11,8 +11,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from PIL import Image
 
-from mentorship import forms
-from mentorship import forms as profile_forms
+from mentorship import forms, services
 from mentorship.models import Profile
 from mentorship.selectors.geo import resolve_location
 from mentorship.tests.factories import SkillFactory, UserFactory
@@ -221,9 +220,9 @@ def test_saving_without_a_new_photo_keeps_the_old_one(client, user):
 @pytest.mark.parametrize(
     ("email", "message"),
     [
-        ("nobody@example.com", profile_forms.SUPERVISOR_UNKNOWN),
-        ("dana@example.com", profile_forms.SUPERVISOR_SELF),
-        ("DANA@Example.com", profile_forms.SUPERVISOR_SELF),
+        ("nobody@example.com", services.people.SUPERVISOR_UNKNOWN),
+        ("dana@example.com", services.people.SUPERVISOR_SELF),
+        ("DANA@Example.com", services.people.SUPERVISOR_SELF),
     ],
 )
 def test_supervisor_email_is_checked(client, user, email, message):

@@ -5,6 +5,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 
+from programs.errors import FAILED, submit
+
 from .. import selectors, services
 from ..forms.people import JobHistoryFormSet, ProfileForm
 
@@ -16,22 +18,26 @@ def profile_edit(request):
     files = request.FILES if request.method == "POST" else None
     form = ProfileForm(data, files, instance=profile, user=request.user)
     formset = JobHistoryFormSet(data, instance=profile, prefix="jobs")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        data = form.cleaned_data
-        fields = {name: data[name] for name in form.Meta.fields if name not in ("skills_offered", "development_needs")}
-        if fields["photo"] is False:  # "clear" ticked
-            fields["photo"] = ""
-        services.profile_update(
-            profile=profile,
-            user_fields={"first_name": data["first_name"], "last_name": data["last_name"]},
-            fields=fields,
-            supervisor=data["supervisor_email"],
-            skills_offered=data["skills_offered"],
-            development_needs=data["development_needs"],
-            job_history_formset=formset,
-        )
-        messages.success(request, "Your profile is saved.")
-        return redirect("people:profile")
+    if request.method == "POST":
+
+        def save(data):
+            fields = {name: data[name] for name in form.Meta.fields if name not in ("skills_offered", "development_needs")}
+            if fields["photo"] is False:  # "clear" ticked
+                fields["photo"] = ""
+            return services.profile_update(
+                profile=profile,
+                user_fields={"first_name": data["first_name"], "last_name": data["last_name"]},
+                fields=fields,
+                supervisor_email=data["supervisor_email"],
+                skills_offered=data["skills_offered"],
+                development_needs=data["development_needs"],
+                job_history_formset=formset,
+            )
+
+        history_ok = formset.is_valid()
+        if submit(form, save if history_ok else lambda data: FAILED) is not FAILED:
+            messages.success(request, "Your profile is saved.")
+            return redirect("people:profile")
     return render(request, "mentorship/people/profile_form.html", {"form": form, "formset": formset})
 
 
