@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from mentorship.models import JobHistoryEntry, Mentorship, MentorshipState, Profile, Skill
 from mentorship.selectors.capacity import free_places_by_mentor
+from mentorship.selectors.pairing import ended_pairs, supervisors_of
 from mentorship.web.pages import Fingerprint, Source, audited
 from programs.models import Cohort, Enrollment, EnrollmentState, Platform, Program, Role
 
@@ -146,22 +147,14 @@ def build_pool(*, program: Program, cohort: Cohort | None = None, mentee_ids: li
             forbidden_i.append(i)
             forbidden_j.append(mentor_row[uid])
     if program.excludes_supervisor_chain:
-        first_line = {uid: prof(uid)[9] for uid in mentee_ids_list}
-        second_line = dict(
-            Profile.objects.filter(user_id__in=Profile.objects.filter(user_id__in=mentee_q).values("supervisor_id"))
-            .values_list("user_id", "supervisor_id")
-        )
+        chains = supervisors_of(first_lines={uid: prof(uid)[9] for uid in mentee_ids_list})
         for i, uid in enumerate(mentee_ids_list):
-            for boss in (first_line[uid], second_line.get(first_line[uid])):
+            for boss in chains[uid]:
                 if boss in mentor_row:
                     forbidden_i.append(i)
                     forbidden_j.append(mentor_row[boss])
     mentee_row = {uid: n for n, uid in enumerate(mentee_ids_list)}
-    for mentor_id, mentee_id in (
-        Mentorship.objects.filter(program=program, mentee_id__in=mentee_q, mentor_id__in=mentor_q)
-        .exclude(state=MentorshipState.ACTIVE)
-        .values_list("mentor_id", "mentee_id")
-    ):
+    for mentor_id, mentee_id in ended_pairs(program=program, mentors=mentor_q, mentees=mentee_q):
         if mentee_id not in mentee_row or mentor_id not in mentor_row:
             continue
         forbidden_i.append(mentee_row[mentee_id])

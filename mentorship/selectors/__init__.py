@@ -23,20 +23,20 @@ from .capacity import (  # noqa: F401
     with_free_places,
 )
 from .compliance import (  # noqa: F401
+    Cadence,
+    Compliance,
     DUE_WITHIN_DAYS,
     FREQUENCY_CADENCE,
+    Finding,
     HEALTH_CHOICES,
     HEALTH_LABELS,
     HEALTH_RANK,
-    MILESTONE_GRACE_DAYS,
-    UNDER_MINIMUM_MONTHS_AT_RISK,
-    WRAPUP_DUE_BEFORE_END_DAYS,
-    Cadence,
-    Compliance,
-    Finding,
     HeldMeeting,
+    MILESTONE_GRACE_DAYS,
     Milestone,
     MonthContact,
+    UNDER_MINIMUM_MONTHS_AT_RISK,
+    WRAPUP_DUE_BEFORE_END_DAYS,
     annotate_health,
     cadence_of,
     compliance_compute,
@@ -45,8 +45,8 @@ from .compliance import (  # noqa: F401
     url_template,
 )
 from .directory import (  # noqa: F401
-    KM_PER_MILE,
     DirectoryFilters,
+    KM_PER_MILE,
     directory_access,
     directory_enrollment,
     mentor_directory,
@@ -88,6 +88,11 @@ from .mentorships import (  # noqa: F401
     mentorship_get_for_user,
     mentorship_needs_duration,
     mentorships_for_user,
+)
+from .pairing import (  # noqa: F401
+    ended_pairs,
+    in_supervisor_chain,
+    supervisors_of,
 )
 from .people import (  # noqa: F401
     person_get_for_user,

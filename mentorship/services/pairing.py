@@ -12,6 +12,7 @@ from programs.selectors import current_enrollment
 
 from ..models import Mentorship, MentorshipState, Profile, User
 from ..selectors.capacity import free_places, mentor_active_count
+from ..selectors.pairing import ended_pairs, in_supervisor_chain, supervisors_of
 
 # Messages a person can act on; tests assert against these.
 NOT_SELF_SELECTION = (
@@ -120,13 +121,8 @@ def _check_pair(
                 DUAL_ROLE.format(program=program.short_name, person=mentor, role="mentee"), code="dual_role"
             )
     if program.excludes_supervisor_chain:
-        first_line = Profile.objects.filter(user=mentee).values_list("supervisor_id", flat=True).first()
-        second_line = (
-            Profile.objects.filter(user_id=first_line).values_list("supervisor_id", flat=True).first()
-            if first_line
-            else None
-        )
-        if rules.is_supervisor_chain(mentor_id=mentor.pk, first_line_id=first_line, second_line_id=second_line):
+        chain = supervisors_of(mentees=[mentee.pk]).get(mentee.pk, (None, None))
+        if in_supervisor_chain(mentor_id=mentor.pk, chain=chain):
             raise RuleViolation(
                 SUPERVISOR_CHAIN.format(mentor=mentor, mentee=mentee, program=program.short_name), code="supervisor"
             )
@@ -151,9 +147,7 @@ def _check_pair(
                     ),
                     code="platform",
                 )
-    if "pair_ended" not in skip and Mentorship.objects.filter(
-        program=program, mentor=mentor, mentee=mentee
-    ).exclude(state=MentorshipState.ACTIVE).exists():
+    if "pair_ended" not in skip and ended_pairs(program=program, mentors=[mentor.pk], mentees=[mentee.pk]):
         raise RuleViolation(
             PAIR_ENDED_BEFORE.format(mentor=mentor, mentee=mentee, program=program.short_name), code="pair_ended"
         )
