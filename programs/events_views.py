@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from . import events, selectors
 from .errors import RuleViolation
-from .models import EventAttendance, Rsvp
+from .models import Rsvp
 
 ANSWERED = {
     Rsvp.YES: "You are going to {event}. See you there!",
@@ -27,7 +27,7 @@ def event_list(request):
 @login_required
 def event_detail(request, pk):
     event = selectors.event_get_for_user(user=request.user, pk=pk)
-    mine = EventAttendance.objects.filter(event=event, user=request.user).first()
+    mine = selectors.attendance_of(event=event, user=request.user)
     return render(
         request, "programs/event_detail.html", {"event": event, "my_rsvp": mine.rsvp if mine else "", "now": timezone.now()}
     )

@@ -270,6 +270,10 @@ def event_get_for_user(*, user, pk: int) -> Event:
     return event
 
 
+def attendance_of(*, event: Event, user) -> EventAttendance | None:
+    return EventAttendance.objects.filter(event=event, user=user).first()
+
+
 def events_due_for_reminder(*, now: datetime.datetime) -> list[tuple[Event, list[int]]]:
     """Events starting within the next 24 hours, each with the ids of whom to remind.
 

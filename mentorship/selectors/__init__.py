@@ -23,20 +23,20 @@ from .capacity import (  # noqa: F401
     with_free_places,
 )
 from .compliance import (  # noqa: F401
-    Cadence,
-    Compliance,
     DUE_WITHIN_DAYS,
     FREQUENCY_CADENCE,
-    Finding,
     HEALTH_CHOICES,
     HEALTH_LABELS,
     HEALTH_RANK,
-    HeldMeeting,
     MILESTONE_GRACE_DAYS,
-    Milestone,
-    MonthContact,
     UNDER_MINIMUM_MONTHS_AT_RISK,
     WRAPUP_DUE_BEFORE_END_DAYS,
+    Cadence,
+    Compliance,
+    Finding,
+    HeldMeeting,
+    Milestone,
+    MonthContact,
     annotate_health,
     cadence_of,
     compliance_compute,
@@ -44,9 +44,14 @@ from .compliance import (  # noqa: F401
     health_ids,
     url_template,
 )
+from .dashboard import (  # noqa: F401
+    INVITATIONS_SHOWN,
+    PENDING_CONSIDERED,
+    dashboard_for,
+)
 from .directory import (  # noqa: F401
-    DirectoryFilters,
     KM_PER_MILE,
+    DirectoryFilters,
     directory_access,
     directory_enrollment,
     mentor_directory,
@@ -70,6 +75,7 @@ from .goals import (  # noqa: F401
 from .invitations import (  # noqa: F401
     invitation_get_for_user,
     invitations_for_user,
+    pending_invitation,
 )
 from .meetings import (  # noqa: F401
     SHORT_NOTICE,
@@ -81,7 +87,12 @@ from .meetings import (  # noqa: F401
     notice_display,
     notice_hours,
     notice_is_short,
+    private_note_of,
     short_notice_message,
+)
+from .mentorship_page import (  # noqa: F401
+    RECENT_MEETINGS,
+    mentorship_working_life,
 )
 from .mentorships import (  # noqa: F401
     due_items,

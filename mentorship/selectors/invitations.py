@@ -5,7 +5,7 @@ from django.http import Http404
 
 from programs.selectors import coordinated_program_ids
 
-from ..models import Invitation
+from ..models import Invitation, InvitationState
 
 
 def invitation_get_for_user(*, user, pk: int, participants_only: bool = False) -> Invitation:
@@ -27,3 +27,8 @@ def invitation_get_for_user(*, user, pk: int, participants_only: bool = False) -
 def invitations_for_user(*, user) -> dict[str, QuerySet[Invitation]]:
     base = Invitation.objects.select_related("program", "mentor", "mentee").order_by("-created_at")
     return {"received": base.filter(mentor=user), "sent": base.filter(mentee=user)}
+
+
+def pending_invitation(*, mentee, mentor) -> Invitation | None:
+    """The mentee's invitation to this mentor still waiting for an answer, if any."""
+    return Invitation.objects.filter(mentee=mentee, mentor=mentor, state=InvitationState.PENDING).first()

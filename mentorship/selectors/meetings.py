@@ -98,3 +98,8 @@ SHORT_NOTICE = (
 
 def has_held_meeting(*, mentorship: Mentorship, kind: str) -> bool:
     return mentorship.meetings.filter(kind=kind, status=MeetingStatus.HELD).exists()
+
+
+def private_note_of(*, meeting: Meeting, user) -> MeetingPrivateNote | None:
+    """The person's own private note on a meeting; nobody else's, ever."""
+    return meeting.private_notes.filter(author=user).first()

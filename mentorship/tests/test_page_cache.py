@@ -92,7 +92,7 @@ def test_a_profile_saved_through_the_form_shows_at_once(client, hhs):
         profile=ada.profile,
         user_fields={"first_name": "Augusta", "last_name": "King"},
         fields={"headline": "Chief financial officer"},
-        supervisor=None,
+        supervisor_email=None,
         skills_offered=[],
         development_needs=[],
     )
@@ -461,7 +461,7 @@ def test_a_partners_new_name_shows_at_once(client, aahpm):
         profile=aahpm["mentor"].profile,
         user_fields={"first_name": "Rita", "last_name": "Moreno"},
         fields={},
-        supervisor=None,
+        supervisor_email=None,
         skills_offered=[],
         development_needs=[],
     )

@@ -11,7 +11,6 @@ from programs.errors import FAILED, RuleViolation, submit
 
 from .. import selectors, services
 from ..forms.directory import DirectoryFilterForm, InvitationForm
-from ..models import InvitationState
 from ..selectors.geo import resolve_location
 from ..web import pages
 
@@ -95,10 +94,7 @@ def _mentor_page(request, program, mentor, invite_form=None, status=200):
             services.pair_check(program=program, mentor=mentor, mentee=request.user)
         except RuleViolation as error:
             blocker = error.message
-    pending = (
-        is_mentee
-        and mentor.invitations_received.filter(mentee=request.user, state=InvitationState.PENDING).first()
-    )
+    pending = is_mentee and selectors.pending_invitation(mentee=request.user, mentor=mentor)
     profile = getattr(mentor, "profile", None)  # with its skills and history (mentor_get_for_program)
     return render(
         request,

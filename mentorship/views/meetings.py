@@ -103,7 +103,7 @@ def meeting_new(request, pk):
 
 def _meeting_page(request, meeting, *, edit_form=None, note_form=None, held_form=None, cancel_form=None, status=200):
     mentorship = meeting.mentorship
-    note = meeting.private_notes.filter(author=request.user).first()
+    note = selectors.private_note_of(meeting=meeting, user=request.user)
     now = timezone.now()
     return render(
         request,

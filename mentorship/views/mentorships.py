@@ -11,9 +11,7 @@ from programs.errors import FAILED, submit
 
 from .. import selectors, services
 from ..forms.mentorships import DurationForm, EndMentorshipForm, ExtendForm
-from ..models import GoalStatus, MeetingKind, MeetingStatus
-from ..selectors.compliance import compliance_for
-from ..selectors.goals import can_read_goals, document_name
+from ..models import MeetingKind
 
 
 def _mentorship_page(request, mentorship, *, end_form=None, duration_form=None, extend_form=None):
@@ -93,68 +91,14 @@ def mentorship_extend(request, pk):
     return redirect(mentorship.get_absolute_url())
 
 
-RECENT_MEETINGS = 3
-
-
 def mentorship_sections(*, request, mentorship) -> dict:
-    user = request.user
-    role = mentorship.role_of(user)
-    program = mentorship.program
-    now = timezone.now()
-    compliance = compliance_for(mentorship=mentorship)
-
-    qs = mentorship.meetings.order_by("starts_at")
-    if not role:
-        qs = qs.defer("shared_notes", "location")
-    upcoming = list(qs.filter(status=MeetingStatus.SCHEDULED, starts_at__gt=now)[:RECENT_MEETINGS])
-    recent = list(
-        mentorship.meetings.exclude(status=MeetingStatus.SCHEDULED, starts_at__gt=now)
-        .defer("shared_notes", "location")
-        .order_by("-starts_at")[:RECENT_MEETINGS]
-    )
-    to_mark = [m for m in recent if m.status == MeetingStatus.SCHEDULED]
-    # AAHPM: "reschedule the missed call ASAP" — a call cancelled at short notice
-    # keeps asking until something new is in the calendar.
-    short_notice = None
-    latest_cancelled = next((m for m in recent if m.status == MeetingStatus.CANCELLED), None)
-    if (
-        role
-        and mentorship.is_active
-        and latest_cancelled
-        and selectors.is_short_notice(meeting=latest_cancelled, program=program)
-        and not any(m.created_at >= latest_cancelled.cancelled_at for m in upcoming)
-    ):
-        short_notice = {
-            "meeting": latest_cancelled,
-            "message": selectors.short_notice_message(meeting=latest_cancelled, program=program),
-        }
-
-    goal_rows = list(mentorship.goals.values_list("status", flat=True))
-    agreement = selectors.agreement_of(mentorship)
+    """The page's sections (meetings, goals, agreement), each with its template."""
+    life = selectors.mentorship_working_life(user=request.user, mentorship=mentorship)
+    role = life["role"]
     sections = [
-        {
-            "template": "mentorship/meetings/_section.html",
-            "role": role,
-            "upcoming": upcoming,
-            "recent": recent,
-            "to_mark": to_mark,
-            "short_notice": short_notice,
-            "compliance": compliance,
-        },
-        {
-            "template": "mentorship/goals/_section.html",
-            "role": role,
-            "document": document_name(mentorship),
-            "count": len(goal_rows),
-            "achieved": sum(1 for s in goal_rows if s == GoalStatus.ACHIEVED),
-            "readable": bool(role) and can_read_goals(user=user, mentorship=mentorship),
-            "shared_at": mentorship.goals_shared_at,
-        },
-        {
-            "template": "mentorship/agreements/_section.html",
-            "role": role,
-            "agreement": agreement,
-            "required": program.requires_agreement,
-        },
+        {"template": "mentorship/meetings/_section.html", "role": role, **life["meetings"]},
+        {"template": "mentorship/goals/_section.html", "role": role, **life["goals"]},
+        {"template": "mentorship/agreements/_section.html", "role": role, **life["agreement"]},
     ]
+    compliance = life["meetings"]["compliance"]
     return {"health": compliance.health if compliance else None, "sections": sections}
