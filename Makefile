@@ -26,9 +26,12 @@ demo: migrate
 run: install
 	bash bin/run-dev
 
-## The whole test suite on SQLite; needs nothing but Python 3.11.
+## The whole test suite on SQLite; needs nothing but Python 3.11. It runs in
+## parallel, one process per core (pytest-xdist; each process has its own test
+## database): `make test TEST_WORKERS=0` runs it in one process.
+TEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## System checks, no missing migration, and the dependency rule (pyproject.toml's import-linter contracts).
 check: install
