@@ -1,10 +1,24 @@
+"""factory_boy factories for every model of programs: each makes a row that
+passes full_clean() and the database's constraints (test_factories.py)."""
+
 import datetime
 
 import factory
 from django.utils import timezone
 
 from mentorship.tests.factories import UserFactory
-from programs.models import Cohort, Enrollment, EnrollmentState, Program, ProgramCoordinator, Role
+from programs.models import (
+    Cohort,
+    Enrollment,
+    EnrollmentState,
+    Event,
+    EventAttendance,
+    EventKind,
+    Program,
+    ProgramCoordinator,
+    Role,
+    Rsvp,
+)
 
 
 class ProgramFactory(factory.django.DjangoModelFactory):
@@ -18,6 +32,8 @@ class ProgramFactory(factory.django.DjangoModelFactory):
 
 
 class CohortFactory(factory.django.DjangoModelFactory):
+    """A running cohort: started a month ago, ends in a year."""
+
     class Meta:
         model = Cohort
 
@@ -38,11 +54,39 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
 
 
 class CoordinatorFactory(factory.django.DjangoModelFactory):
+    """A ProgramCoordinator: a staff user who runs the program."""
+
     class Meta:
         model = ProgramCoordinator
 
     program = factory.SubFactory(ProgramFactory)
     user = factory.SubFactory(UserFactory, is_staff=True)
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A two-hour program-wide event a week from now."""
+
+    class Meta:
+        model = Event
+
+    program = factory.SubFactory(ProgramFactory)
+    cohort = None
+    kind = EventKind.SOCIAL
+    title = factory.Sequence(lambda n: f"Event {n}")
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=2))
+
+
+class EventAttendanceFactory(factory.django.DjangoModelFactory):
+    """Someone who said they would come."""
+
+    class Meta:
+        model = EventAttendance
+
+    event = factory.SubFactory(EventFactory)
+    user = factory.SubFactory(UserFactory)
+    rsvp = Rsvp.YES
+    rsvp_at = factory.LazyFunction(timezone.now)
 
 
 def seeded(slug: str) -> Program:

@@ -1,34 +1,13 @@
-import datetime
+"""factory_boy factories for every model of surveys: each makes a row that
+passes full_clean() and the database's constraints (test_factories.py)."""
 
 import factory
 from django.utils import timezone
 
-from mentorship.models import Mentorship, MentorshipState
-from mentorship.tests.factories import UserFactory
-from programs.tests.factories import CohortFactory, ProgramFactory
-from surveys.models import Audience, Question, QuestionKind, Survey, SurveyInvitation
-
-
-class MentorshipFactory(factory.django.DjangoModelFactory):
-    """A pair as the database holds it; the pairing rules are mentorship's to test."""
-
-    class Meta:
-        model = Mentorship
-
-    cohort = factory.SubFactory(CohortFactory)
-    program = factory.LazyAttribute(lambda o: o.cohort.program)
-    mentor = factory.SubFactory(UserFactory)
-    mentee = factory.SubFactory(UserFactory)
-    mentor_slot = 1
-    mentee_slot = 1
-    started_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
-
-    class Params:
-        ended = factory.Trait(
-            state=MentorshipState.COMPLETED,
-            ended_on=factory.LazyFunction(timezone.localdate),
-            end_reason="Goals met.",
-        )
+from mentorship.models import Mentorship
+from mentorship.tests.factories import MentorshipFactory
+from programs.tests.factories import ProgramFactory
+from surveys.models import Answer, Audience, Question, QuestionKind, RecipientRole, Survey, SurveyInvitation
 
 
 class SurveyFactory(factory.django.DjangoModelFactory):
@@ -52,15 +31,35 @@ class QuestionFactory(factory.django.DjangoModelFactory):
     kind = QuestionKind.RATING
 
 
+class SurveyInvitationFactory(factory.django.DjangoModelFactory):
+    """A mentee asked, today, about a pair of the survey's program; sent, not answered."""
+
+    class Meta:
+        model = SurveyInvitation
+
+    survey = factory.SubFactory(SurveyFactory)
+    mentorship = factory.SubFactory(MentorshipFactory, cohort__program=factory.SelfAttribute("...survey.program"))
+    role = RecipientRole.MENTEE
+    recipient = factory.LazyAttribute(
+        lambda o: o.mentorship.mentee if o.role == RecipientRole.MENTEE else o.mentorship.mentor
+    )
+    due_on = factory.LazyFunction(timezone.localdate)
+    sent_at = factory.LazyFunction(timezone.now)
+
+
+class AnswerFactory(factory.django.DjangoModelFactory):
+    """A rating given to a rating question of the invitation's survey."""
+
+    class Meta:
+        model = Answer
+
+    invitation = factory.SubFactory(SurveyInvitationFactory)
+    question = factory.SubFactory(QuestionFactory, survey=factory.SelfAttribute("..invitation.survey"))
+    rating = 4
+
+
 def invitation_for(survey: Survey, mentorship: Mentorship, *, role="mentee", sent=True, **kwargs) -> SurveyInvitation:
     """An invitation as the planner would leave it after sending."""
-    recipient = mentorship.mentee if role == "mentee" else mentorship.mentor
-    return SurveyInvitation.objects.create(
-        survey=survey,
-        mentorship=mentorship,
-        recipient=recipient,
-        role=role,
-        due_on=kwargs.pop("due_on", timezone.localdate()),
-        sent_at=timezone.now() if sent else None,
-        **kwargs,
+    return SurveyInvitationFactory(
+        survey=survey, mentorship=mentorship, role=role, sent_at=timezone.now() if sent else None, **kwargs
     )

@@ -7,12 +7,10 @@ import zoneinfo
 import time_machine
 from django.conf import settings
 
-from mentorship.tests.factories import UserFactory
+from mentorship.tests.factories import MentorshipFactory, UserFactory
 from programs.models import ProgramCoordinator
 from programs.tests.factories import CohortFactory, seeded
 from surveys.models import Survey
-
-from .factories import MentorshipFactory
 
 
 def at(day: datetime.date, hour: int = 9):

@@ -8,12 +8,13 @@ from django.core import mail
 from django.db import connection, transaction
 
 from mentorship.models import MentorshipState, Notification
+from mentorship.tests.factories import MentorshipFactory
 from programs.models import Program
 from programs.tests.factories import CohortFactory, ProgramFactory, seeded
 from surveys import services
 from surveys.models import SurveyInvitation
 
-from .factories import MentorshipFactory, QuestionFactory, SurveyFactory
+from .factories import QuestionFactory, SurveyFactory
 from .helpers import ALL_APPS, at, ensure_seeded, pair_in, seeded_survey
 
 pytestmark = pytest.mark.django_db
