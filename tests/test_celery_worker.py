@@ -163,7 +163,7 @@ def checkin_mail() -> list:
 
 def quiet_aahpm_pair():
     """An AAHPM pair (monthly cadence) that started nine weeks ago and never met: due."""
-    from mentorship.tests.worklife_helpers import pair_in
+    from mentorship.tests.builders import pair_in
 
     return pair_in("aahpm", timezone.localdate() - datetime.timedelta(days=63))
 

@@ -15,7 +15,7 @@ from mentorship.services.agreements import TERM_FIELDS
 from mentorship.tests.factories import UserFactory
 from programs.errors import RuleViolation
 
-from .worklife_helpers import at, coordinator_of, pair_in
+from .builders import at, coordinator_of, pair_in
 
 pytestmark = pytest.mark.django_db
 

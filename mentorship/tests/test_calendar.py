@@ -11,7 +11,7 @@ from icalendar import Calendar
 from mentorship import services
 from mentorship.models import CalendarFeedToken, MeetingKind, MeetingPrivateNote, MeetingStatus
 
-from .worklife_helpers import at, met, pair_in
+from .builders import at, met, pair_in
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from mentorship.selectors.compliance import (
 from mentorship.tests.factories import UserFactory
 from programs.tests.factories import ProgramFactory, seeded
 
-from .worklife_helpers import at, coordinator_of, met, pair_in
+from .builders import at, coordinator_of, met, pair_in
 
 pytestmark = pytest.mark.django_db
 

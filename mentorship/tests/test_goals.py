@@ -13,7 +13,7 @@ from mentorship import services
 from mentorship.models import Goal, GoalStatus, MeetingKind, MentorshipState, Notification
 from programs.errors import RuleViolation
 
-from .worklife_helpers import at, coordinator_of, met, pair_in
+from .builders import at, coordinator_of, met, pair_in
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,7 @@ from mentorship.models import (
 from mentorship.tests.factories import UserFactory
 from programs.errors import RuleViolation
 
-from .worklife_helpers import at, coordinator_of, met, pair_in
+from .builders import at, coordinator_of, met, pair_in
 
 pytestmark = pytest.mark.django_db
 

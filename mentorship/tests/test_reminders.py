@@ -14,7 +14,7 @@ from mentorship import services
 from mentorship.models import EmailFrequency, MeetingKind, MeetingStatus, ReminderDelivery
 from programs.tests.factories import CoordinatorFactory
 
-from .worklife_helpers import at, met, pair_in
+from .builders import at, met, pair_in
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from mentorship import selectors, services
 from mentorship.models import Agreement, Goal, Meeting, MeetingKind, MeetingPrivateNote, MeetingStatus
 from mentorship.reports.exports import csv_cell
 
-from .worklife_helpers import at, coordinator_of, met, pair_in
+from .builders import at, coordinator_of, met, pair_in
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from icalendar import Calendar
 
 from mentorship.services.calendars import feed_ics, meeting_ics
-from mentorship.tests.worklife_helpers import at, met, pair_in
+from mentorship.tests.builders import at, met, pair_in
 from programs import calendars
 from programs.events import event_ics
 from programs.models import Event

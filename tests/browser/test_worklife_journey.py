@@ -26,8 +26,8 @@ MENTOR = "avery.lee@example.org"
 
 @pytest.fixture
 def pair(transactional_db):
+    from mentorship.tests.builders import pair_in
     from mentorship.tests.factories import UserFactory
-    from mentorship.tests.worklife_helpers import pair_in
     from programs.tests.factories import CohortFactory, seeded
 
     today = timezone.localdate()
@@ -155,7 +155,7 @@ def test_a_pair_logs_the_discovery_call_shares_goals_and_signs_the_agreement(pag
     page.emulate_media(media="screen")
 
     # A call cancelled at short notice: AAHPM asks for 48 hours and a new time ASAP.
-    from mentorship.tests.worklife_helpers import met
+    from mentorship.tests.builders import met
 
     soon = met(pair, timezone.now() + datetime.timedelta(hours=20), 45, status="scheduled")
     page.goto(url(live_server, f"/meetings/{soon.pk}/"))
@@ -170,8 +170,8 @@ def test_a_pair_logs_the_discovery_call_shares_goals_and_signs_the_agreement(pag
     shot(page, "worklife-15-mentorship-asks-to-reschedule")
 
     # The AAHPM staff in the admin: health per pair, meetings with durations, never notes.
+    from mentorship.tests.builders import coordinator_of
     from mentorship.tests.factories import UserFactory
-    from mentorship.tests.worklife_helpers import coordinator_of
 
     coordinator_of(pair.program, UserFactory(email="staff@aahpm.example.org", is_staff=True, password=PASSWORD))
     context = page.context.browser.new_context(viewport={"width": 1280, "height": 800})

@@ -14,8 +14,8 @@ from django.core import mail
 
 from mentorship import services
 from mentorship.models import EmailFrequency, Notification, ReminderDelivery
+from mentorship.tests.builders import pair_in
 from mentorship.tests.factories import UserFactory
-from mentorship.tests.worklife_helpers import pair_in
 
 pytestmark = pytest.mark.django_db
 
