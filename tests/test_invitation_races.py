@@ -17,7 +17,7 @@ from django.db import connection
 
 from mentorship import services
 from mentorship.models import Invitation, InvitationState, Mentorship
-from mentorship.tests.pairing import cohort_of, mentee_in, mentor_in
+from mentorship.tests.builders import cohort_of, mentee_in, mentor_in
 from programs.errors import RuleViolation
 
 ROUNDS = 12

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from mentorship.tests.builders import cohort_of, enrol
 from mentorship.tests.factories import UserFactory
-from mentorship.tests.pairing import cohort_of, enrol
 from programs.models import Enrollment, EnrollmentState, Role
 from programs.selectors import user_with_roles
 

@@ -1,20 +1,19 @@
-"""Worlds for the coordinators' admin tests (issue 7): two programs, each with
-its coordinator, participants, pairs in every state of health, and meetings.
+"""Worlds for the coordinators' admin tests: two programs, each with its
+coordinator, participants, pairs in every state of health, and meetings.
 
-Pairs are written straight to the database: these tests are about what the
-coordinator reads, at a date fixed with time_machine, not about pairing rules.
+Pairs are written straight to the database (builders.pair_in): these tests are
+about what the coordinator reads, at a date fixed with time_machine, not about
+pairing rules.
 """
 
 import datetime
-import zoneinfo
 
-from mentorship.models import Meeting, MeetingKind, MeetingMode, MeetingStatus, Mentorship, User
-from mentorship.services import new_meeting_uid
+from mentorship.models import Mentorship, User
+from mentorship.tests.builders import TZ, met, pair_in
 from mentorship.tests.factories import UserFactory
-from programs.models import Cohort, EnrollmentState, ProgramCoordinator, Role
+from programs.models import Cohort, EnrollmentState, Role
 from programs.tests.factories import CohortFactory, EnrollmentFactory, seeded
 
-TZ = zoneinfo.ZoneInfo("America/New_York")
 # A Wednesday in the middle of the KY program year, not near a month's end.
 TODAY = datetime.date(2026, 6, 10)
 NOW = datetime.datetime(2026, 6, 10, 12, 0, tzinfo=TZ)
@@ -34,44 +33,10 @@ def year_cohort(slug: str, year: int = 2026, **fields) -> Cohort:
     )
 
 
-def coordinator_of(program, **fields) -> User:
-    user = UserFactory(is_staff=True, **fields)
-    ProgramCoordinator.objects.create(program=program, user=user)
-    return user
-
-
 def participant(cohort: Cohort, role: str = Role.MENTEE, state: str = EnrollmentState.APPROVED, **user_fields) -> User:
     user = UserFactory(**user_fields)
     EnrollmentFactory(user=user, cohort=cohort, role=role, state=state)
     return user
-
-
-def pair(cohort: Cohort, started_on: datetime.date, *, mentor_slot: int = 1, **fields) -> Mentorship:
-    mentor = participant(cohort, Role.MENTOR)
-    mentee = participant(cohort, Role.MENTEE)
-    return Mentorship.objects.create(
-        program=cohort.program,
-        cohort=cohort,
-        mentor=mentor,
-        mentee=mentee,
-        mentor_slot=mentor_slot,
-        mentee_slot=1,
-        started_on=started_on,
-        **fields,
-    )
-
-
-def met(mentorship: Mentorship, when: datetime.datetime, minutes: int = 60) -> Meeting:
-    return Meeting.objects.create(
-        mentorship=mentorship,
-        kind=MeetingKind.CHECKIN,
-        mode=MeetingMode.PHONE,
-        status=MeetingStatus.HELD,
-        starts_at=when,
-        duration_minutes=minutes,
-        uid=new_meeting_uid(),
-        created_by=mentorship.mentor,
-    )
 
 
 def pairs_of_every_health(cohort: Cohort, n: int = 1) -> list[Mentorship]:
@@ -80,15 +45,15 @@ def pairs_of_every_health(cohort: Cohort, n: int = 1) -> list[Mentorship]:
     made = []
     for _ in range(n):
         # Met this month for an hour, and for an hour in May: on track.
-        fine = pair(cohort, datetime.date(2026, 4, 1))
+        fine = pair_in(cohort, datetime.date(2026, 4, 1))
         met(fine, at(datetime.date(2026, 4, 20)))
         met(fine, at(datetime.date(2026, 5, 12)))
         met(fine, at(datetime.date(2026, 6, 3)), minutes=75)
         # Last met in early May: contact due by early June has passed.
-        late = pair(cohort, datetime.date(2026, 4, 1))
+        late = pair_in(cohort, datetime.date(2026, 4, 1))
         met(late, at(datetime.date(2026, 4, 8)))
         met(late, at(datetime.date(2026, 5, 6)))
         # Never met since February: two check-ins missed.
-        lost = pair(cohort, datetime.date(2026, 2, 2))
+        lost = pair_in(cohort, datetime.date(2026, 2, 2))
         made += [fine, late, lost]
     return made

@@ -5,16 +5,12 @@ from django.urls import reverse
 
 from mentorship.models import Mentorship, MentorshipState
 from mentorship.services import SUPERVISOR_CHAIN
+from mentorship.tests.builders import enrol
+from mentorship.tests.factories import UserFactory
 from programs.models import EnrollmentState, Program, Role
-from programs.tests.factories import CohortFactory, CoordinatorFactory, EnrollmentFactory
-
-from .factories import UserFactory
+from programs.tests.factories import CohortFactory, CoordinatorFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def enrolled(cohort, role, state=EnrollmentState.APPROVED):
-    return EnrollmentFactory(cohort=cohort, role=role, state=state).user
 
 
 @pytest.fixture
@@ -24,7 +20,7 @@ def ky():
     return cohort, coordinator
 
 
-def pair(client, program, mentor, mentee, override=""):
+def admin_pair(client, program, mentor, mentee, override=""):
     return client.post(
         reverse("admin:mentorship_mentorship_pair"),
         {"program": program.pk, "mentor": mentor.email, "mentee": mentee.email, "override_reason": override},
@@ -33,9 +29,9 @@ def pair(client, program, mentor, mentee, override=""):
 
 def test_sponsor_pairs_two_approved_people(client, ky):
     cohort, coordinator = ky
-    mentor, mentee = enrolled(cohort, Role.MENTOR), enrolled(cohort, Role.MENTEE)
+    mentor, mentee = enrol(cohort, Role.MENTOR), enrol(cohort, Role.MENTEE)
     client.force_login(coordinator)
-    response = pair(client, cohort.program, mentor, mentee)
+    response = admin_pair(client, cohort.program, mentor, mentee)
     mentorship = Mentorship.objects.get()
     assert response.status_code == 302
     assert (mentorship.mentor, mentorship.mentee, mentorship.origin, mentorship.created_by) == (mentor, mentee, "coordinator", coordinator)
@@ -44,11 +40,11 @@ def test_sponsor_pairs_two_approved_people(client, ky):
 
 def test_the_supervisor_chain_is_refused_even_for_sponsors(client, ky):
     cohort, coordinator = ky
-    mentor, mentee = enrolled(cohort, Role.MENTOR), enrolled(cohort, Role.MENTEE)
+    mentor, mentee = enrol(cohort, Role.MENTOR), enrol(cohort, Role.MENTEE)
     mentee.profile.supervisor = mentor
     mentee.profile.save()
     client.force_login(coordinator)
-    response = pair(client, cohort.program, mentor, mentee, override="They get on well")
+    response = admin_pair(client, cohort.program, mentor, mentee, override="They get on well")
     assert response.status_code == 200
     import html
 
@@ -59,31 +55,31 @@ def test_the_supervisor_chain_is_refused_even_for_sponsors(client, ky):
 
 def test_capacity_holds_in_the_admin(client, ky):
     cohort, coordinator = ky
-    mentor = enrolled(cohort, Role.MENTOR)
-    first, second = enrolled(cohort, Role.MENTEE), enrolled(cohort, Role.MENTEE)
+    mentor = enrol(cohort, Role.MENTOR)
+    first, second = enrol(cohort, Role.MENTEE), enrol(cohort, Role.MENTEE)
     client.force_login(coordinator)
-    pair(client, cohort.program, mentor, first)
-    response = pair(client, cohort.program, mentor, second, override="urgent")
+    admin_pair(client, cohort.program, mentor, first)
+    response = admin_pair(client, cohort.program, mentor, second, override="urgent")
     assert "the most KY Connections allows" in response.content.decode()
     assert Mentorship.objects.count() == 1
 
 
 def test_an_unapproved_applicant_needs_an_override_reason_which_is_recorded(client, ky):
     cohort, coordinator = ky
-    mentor = enrolled(cohort, Role.MENTOR)
-    applicant = enrolled(cohort, Role.MENTEE, state=EnrollmentState.APPLIED)
+    mentor = enrol(cohort, Role.MENTOR)
+    applicant = enrol(cohort, Role.MENTEE, state=EnrollmentState.APPLIED)
     client.force_login(coordinator)
-    refused = pair(client, cohort.program, mentor, applicant)
+    refused = admin_pair(client, cohort.program, mentor, applicant)
     assert "override reason" in refused.content.decode()
-    pair(client, cohort.program, mentor, applicant, override="Existing informal pair, approved at the meeting")
+    admin_pair(client, cohort.program, mentor, applicant, override="Existing informal pair, approved at the meeting")
     assert Mentorship.objects.get().override_reason == "Existing informal pair, approved at the meeting"
 
 
 def test_end_and_reassign(client, ky):
     cohort, coordinator = ky
-    mentor, other, mentee = enrolled(cohort, Role.MENTOR), enrolled(cohort, Role.MENTOR), enrolled(cohort, Role.MENTEE)
+    mentor, other, mentee = enrol(cohort, Role.MENTOR), enrol(cohort, Role.MENTOR), enrol(cohort, Role.MENTEE)
     client.force_login(coordinator)
-    pair(client, cohort.program, mentor, mentee)
+    admin_pair(client, cohort.program, mentor, mentee)
     first = Mentorship.objects.get()
 
     response = client.post(
@@ -103,14 +99,14 @@ def test_end_and_reassign(client, ky):
 
 def test_a_coordinator_of_another_program_cannot_pair_end_or_reassign_here(client, ky):
     cohort, coordinator = ky
-    mentor, mentee = enrolled(cohort, Role.MENTOR), enrolled(cohort, Role.MENTEE)
+    mentor, mentee = enrol(cohort, Role.MENTOR), enrol(cohort, Role.MENTEE)
     client.force_login(coordinator)
-    pair(client, cohort.program, mentor, mentee)
+    admin_pair(client, cohort.program, mentor, mentee)
     mentorship = Mentorship.objects.get()
 
     outsider = CoordinatorFactory(program=Program.objects.get(slug="hhs")).user
     client.force_login(outsider)
-    response = pair(client, cohort.program, UserFactory(), UserFactory())
+    response = admin_pair(client, cohort.program, UserFactory(), UserFactory())
     assert response.status_code == 200 and "Select a valid choice" in response.content.decode()
     for name in ("mentorship_mentorship_end", "mentorship_mentorship_reassign"):
         assert client.get(reverse(f"admin:{name}", args=[mentorship.pk])).status_code == 404

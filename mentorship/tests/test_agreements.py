@@ -3,7 +3,6 @@ program's rules, frozen once anyone signs, signed by both with typed names and
 times, read-only afterwards, printable, and a due step where required."""
 
 import datetime
-import re
 
 import pytest
 import time_machine
@@ -13,18 +12,13 @@ from mentorship import selectors, services
 from mentorship.models import Agreement, MeetingFrequency, MentorshipState, Notification
 from mentorship.services.agreements import TERM_FIELDS
 from mentorship.tests.factories import UserFactory
-from programs.errors import RuleViolation
 
-from .builders import at, coordinator_of, pair_in
+from .builders import at, coordinator_of, pair_in, refused
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 NOW = at(2026, 4, 6, 10)
-
-
-def refused(message: str):
-    return pytest.raises(RuleViolation, match=f"^{re.escape(message)}$")
 
 
 @pytest.fixture(autouse=True)

@@ -162,7 +162,7 @@ def test_overdue_by_more_than_a_whole_interval_is_at_risk():
 @time_machine.travel(at(2026, 4, 5), tick=False)
 def test_a_program_without_cadence_or_minimum_is_on_track_however_quiet():
     program = ProgramFactory(checkin_interval_months=None, min_contact_minutes_per_month=None)
-    mentorship = pair_in(program.slug, D(2025, 1, 1), cohort=_cohort(program))
+    mentorship = pair_in(_cohort(program), D(2025, 1, 1))
     assert health_of(mentorship, D(2026, 4, 5))["code"] == ON_TRACK
 
 

@@ -19,7 +19,7 @@ from mentorship.models import Invitation, InvitationState, Mentorship, Mentorshi
 from programs import rules
 from programs.errors import RuleViolation
 
-from .pairing import cohort_of, mentee_in, mentor_in, pair
+from .builders import cohort_of, mentee_in, mentor_in, pair
 
 ACCEPTS = 50
 

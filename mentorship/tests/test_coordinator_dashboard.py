@@ -16,13 +16,11 @@ from django.urls import reverse
 
 from mentorship.models import Meeting, MeetingStatus
 from mentorship.reports.dashboard import program_dashboards
+from mentorship.tests.builders import coordinator_of, met, pair_in
 from mentorship.tests.coordinator_helpers import (
     NOW,
     TODAY,
     at,
-    coordinator_of,
-    met,
-    pair,
     pairs_of_every_health,
     participant,
     year_cohort,
@@ -59,7 +57,7 @@ class World:
             # A past cohort's people are not counted as enrolled now.
             participant(self.past, Role.MENTEE)
             # HHS: a pair and people the KY sponsor must never see.
-            hhs_pair = pair(self.other, datetime.date(2026, 3, 2))
+            hhs_pair = pair_in(self.other, datetime.date(2026, 3, 2))
             met(hhs_pair, at(datetime.date(2026, 6, 1)), minutes=45)
 
 
@@ -130,7 +128,7 @@ def test_survey_rate_matches_the_survey_list(client):
     survey = surveys.Survey.objects.filter(program=world.ky).first()
     if survey is None:
         pytest.skip("no seeded KY survey")
-    m = pair(world.cohort, datetime.date(2026, 1, 5), mentor_slot=1)
+    m = pair_in(world.cohort, datetime.date(2026, 1, 5), mentor_slot=1)
     for n, person in enumerate((m.mentor, m.mentee)):
         surveys.SurveyInvitation.objects.create(
             survey=survey,

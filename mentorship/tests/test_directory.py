@@ -21,7 +21,7 @@ from mentorship.tests.factories import SkillFactory, UserFactory
 from programs.models import Platform
 from programs.tests.factories import CohortFactory, ProgramFactory
 
-from .pairing import cohort_of, fill, invite, mentee_in, mentor_in, pair, profile
+from .builders import cohort_of, fill, invite, mentee_in, mentor_in, pair, profile
 
 pytestmark = pytest.mark.django_db
 
@@ -177,7 +177,7 @@ def test_directory_access_in_one_query(hhs, who, expected):
     from mentorship.selectors import directory_access
     from programs.models import EnrollmentState, Program
 
-    from .pairing import coordinator_of
+    from .builders import coordinator_of
 
     program = hhs["cohort"].program
     if who == "coordinator":

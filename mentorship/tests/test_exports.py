@@ -14,12 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from mentorship.reports.exports import csv_response
+from mentorship.tests.builders import coordinator_of, met, pair_in
 from mentorship.tests.coordinator_helpers import (
     NOW,
     at,
-    coordinator_of,
-    met,
-    pair,
     pairs_of_every_health,
     participant,
     year_cohort,
@@ -68,7 +66,7 @@ class World:
         profile = self.mentee.profile
         profile.organisation, profile.org_unit, profile.location = "@Evil Corp", "Finance Cabinet", "Frankfort, KY"
         profile.save()
-        self.hhs_pair = pair(self.hhs_cohort, datetime.date(2026, 3, 2))
+        self.hhs_pair = pair_in(self.hhs_cohort, datetime.date(2026, 3, 2))
         met(self.hhs_pair, at(datetime.date(2026, 6, 1)), minutes=45)
         self.hhs_person = self.hhs_pair.mentee
 
@@ -215,7 +213,7 @@ def test_unit_and_location_choices_are_kept_per_scope_until_the_data_moves(clien
     body, again = choices_read(world.hhs_coordinator)  # another scope: its own choices
     assert again == scans and "Frankfort, KY" not in body and "Finance Cabinet" not in body
 
-    newcomer = pair(world.cohort, datetime.date(2026, 5, 1)).mentee  # a new pair and participants
+    newcomer = pair_in(world.cohort, datetime.date(2026, 5, 1)).mentee  # a new pair and participants
     Profile = type(newcomer.profile)
     Profile.objects.filter(user=newcomer).update(location="Paducah, KY")
     body, again = choices_read(world.sponsor)

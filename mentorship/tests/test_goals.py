@@ -3,7 +3,6 @@ it, the mentor reads it once shared (AAHPM: after the discovery call), and
 coordinators never read it."""
 
 import datetime
-import re
 
 import pytest
 import time_machine
@@ -11,18 +10,13 @@ from django.urls import reverse
 
 from mentorship import services
 from mentorship.models import Goal, GoalStatus, MeetingKind, MentorshipState, Notification
-from programs.errors import RuleViolation
 
-from .builders import at, coordinator_of, met, pair_in
+from .builders import at, coordinator_of, met, pair_in, refused
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 NOW = at(2026, 4, 6, 10)
-
-
-def refused(message: str):
-    return pytest.raises(RuleViolation, match=f"^{re.escape(message)}$")
 
 
 @pytest.fixture(autouse=True)

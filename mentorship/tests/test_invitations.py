@@ -27,20 +27,9 @@ from programs.errors import RuleViolation
 from programs.models import EnrollmentState, Platform
 from programs.tests.factories import CohortFactory, ProgramFactory, seeded
 
-from .pairing import cohort_of, coordinator_of, fill, invite, meeting, mentee_in, mentor_in, pair, profile
+from .builders import cohort_of, coordinator_of, fill, invite, meeting, mentee_in, mentor_in, pair, profile, refused
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(message: str):
-    """The call raises RuleViolation with exactly this message."""
-    return pytest.raises(RuleViolation, match=f"^{_escape(message)}$")
-
-
-def _escape(text: str) -> str:
-    import re
-
-    return re.escape(text)
 
 
 @pytest.fixture

@@ -22,18 +22,13 @@ from mentorship.models import (
     Notification,
 )
 from mentorship.tests.factories import UserFactory
-from programs.errors import RuleViolation
 
-from .builders import at, coordinator_of, met, pair_in
+from .builders import at, coordinator_of, met, pair_in, refused
 
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
 NOW = at(2026, 4, 6, 10)
-
-
-def refused(message: str):
-    return pytest.raises(RuleViolation, match=f"^{re.escape(message)}$")
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 agreed duration, extending and reassigning (issue 3)."""
 
 import datetime
-import re
 from http import HTTPStatus
 
 import pytest
@@ -14,17 +13,12 @@ from mentorship import services
 from mentorship.models import MeetingKind, MeetingStatus, Mentorship, MentorshipState, Notification
 from mentorship.tests.factories import UserFactory
 from programs import rules
-from programs.errors import RuleViolation
 
-from .pairing import cohort_of, coordinator_of, meeting, mentee_in, mentor_in, pair
+from .builders import cohort_of, coordinator_of, meeting, mentee_in, mentor_in, pair, refused
 
 pytestmark = pytest.mark.django_db
 
 START = datetime.date(2026, 3, 10)
-
-
-def refused(message: str):
-    return pytest.raises(RuleViolation, match=f"^{re.escape(message)}$")
 
 
 def started(slug: str, on: datetime.date | None = START) -> Mentorship:

@@ -18,7 +18,7 @@ from mentorship import services, web
 from mentorship.models import User
 from mentorship.tests.factories import UserFactory
 
-from .pairing import cohort_of, coordinator_of, mentee_in, mentor_in, pair, profile
+from .builders import cohort_of, coordinator_of, mentee_in, mentor_in, pair, profile
 
 pytestmark = pytest.mark.django_db
 
@@ -220,7 +220,7 @@ def aahpm():
 
 
 def test_the_dashboard_again_is_served_from_the_cache_in_the_same_queries_whatever_the_rows(client, aahpm):
-    from .pairing import invite
+    from .builders import invite
 
     counts = []
     for rows in (1, 3):
@@ -239,7 +239,7 @@ def test_the_dashboard_again_is_served_from_the_cache_in_the_same_queries_whatev
 
 
 def test_an_invitation_and_its_answer_show_at_once_on_both_dashboards(client, aahpm):
-    from .pairing import invite
+    from .builders import invite
 
     client.force_login(aahpm["mentor"])
     assert "From Sam Ray" not in dash(client)[0]
@@ -255,7 +255,7 @@ def test_an_invitation_and_its_answer_show_at_once_on_both_dashboards(client, aa
 
 
 def test_an_expired_invitation_shows_at_once(client, aahpm):
-    from .pairing import invite
+    from .builders import invite
 
     invitation = invite(aahpm["cohort"], aahpm["mentee"], aahpm["mentor"])
     client.force_login(aahpm["mentee"])
@@ -357,7 +357,7 @@ def test_a_decided_enrolment_shows_at_once(client, aahpm):
     from programs.models import Enrollment, EnrollmentState
     from programs.services import enrollment_approve
 
-    from .pairing import enrol
+    from .builders import enrol
 
     enrol(cohort_of("hhs"), "mentee", aahpm["mentor"], state=EnrollmentState.APPLIED)
     applied = Enrollment.objects.get(user=aahpm["mentor"], state=EnrollmentState.APPLIED)
@@ -424,7 +424,7 @@ def test_a_pair_inserted_in_bulk_shows_at_once(client, aahpm):
 
 
 def test_a_declined_invitation_replaced_by_a_new_one_shows_at_once(client, aahpm):
-    from .pairing import invite
+    from .builders import invite
 
     first = invite(aahpm["cohort"], aahpm["mentee"], aahpm["mentor"])
     una = mentor_in(aahpm["cohort"], UserFactory(first_name="Una", last_name="Other"))

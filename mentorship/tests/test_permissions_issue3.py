@@ -17,7 +17,7 @@ from django.utils.html import escape
 from mentorship import services
 from mentorship.models import InvitationState, MeetingKind, Mentorship, MentorshipState
 
-from .pairing import cohort_of, coordinator_of, invite, meeting, mentee_in, mentor_in, pair
+from .builders import cohort_of, coordinator_of, invite, meeting, mentee_in, mentor_in, pair
 
 pytestmark = pytest.mark.django_db
 

@@ -316,7 +316,7 @@ def test_the_contact_hours_export_per_participant_and_program_year(client, world
     met(ky, at(2026, 1, 15), 60)
     met(ky, at(2026, 3, 20), 45)
     met(ky, at(2026, 3, 27), 30, status=MeetingStatus.CANCELLED)  # not held: not counted
-    second = pair_in("ky-connections", D(2026, 2, 1), mentor=ky.mentor, cohort=ky.cohort, mentor_slot=2)
+    second = pair_in(ky.cohort, D(2026, 2, 1), mentor=ky.mentor, mentor_slot=2)
     met(second, at(2026, 2, 3), 90)
     client.force_login(coordinator_of(ky.program))
 

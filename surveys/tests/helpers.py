@@ -1,15 +1,18 @@
-"""Building blocks for the survey tests: days to travel to, seeded surveys, pairs."""
+"""Building blocks for the survey tests: days to travel to, seeded surveys, pairs.
+
+Coordinators, and the pair builder these pairs come from, are in
+mentorship.tests.builders, shared by every app's tests.
+"""
 
 import datetime
+import functools
 import importlib
 import zoneinfo
 
 import time_machine
 from django.conf import settings
 
-from mentorship.tests.factories import MentorshipFactory, UserFactory
-from programs.models import ProgramCoordinator
-from programs.tests.factories import CohortFactory, seeded
+from mentorship.tests import builders
 from surveys.models import Survey
 
 
@@ -23,17 +26,9 @@ def seeded_survey(slug: str, kind: str) -> Survey:
     return Survey.objects.get(program__slug=slug, kind=kind)
 
 
-def pair_in(slug: str, started_on: datetime.date, **kwargs):
-    cohort = CohortFactory(
-        program=seeded(slug), starts_on=started_on - datetime.timedelta(days=1), ends_on=started_on + datetime.timedelta(days=800)
-    )
-    return MentorshipFactory(cohort=cohort, started_on=started_on, **kwargs)
-
-
-def coordinator_of(slug: str, **kwargs):
-    user = UserFactory(is_staff=True, **kwargs)
-    ProgramCoordinator.objects.create(program=seeded(slug), user=user)
-    return user
+# A survey's pair sits in a cohort that runs 800 days from its start, so that
+# surveys due a year or two in still find it running.
+pair_in = functools.partial(builders.pair_in, cohort_days=800)
 
 
 # For transactional tests: with available_apps the flush after the test does

@@ -12,11 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from mentorship.tests.builders import coordinator_of
 from surveys import selectors, services
 from surveys.models import Answer, QuestionKind, Survey, SurveyInvitation
 
 from .factories import invitation_for
-from .helpers import coordinator_of, pair_in, seeded_survey
+from .helpers import pair_in, seeded_survey
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,12 @@ from django.core import mail, signing
 from django.urls import reverse
 
 from mentorship.models import Notification
+from mentorship.tests.builders import coordinator_of
 from surveys import selectors, services
 from surveys.models import TOKEN_SALT, Answer, SurveyInvitation
 
 from .factories import invitation_for
-from .helpers import coordinator_of, pair_in, seeded_survey
+from .helpers import pair_in, seeded_survey
 
 pytestmark = pytest.mark.django_db
 

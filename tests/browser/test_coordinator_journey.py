@@ -19,8 +19,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from mentorship.management.commands.seed_demo import DEMO_PASSWORD
-from mentorship.models import Meeting, MeetingKind, MeetingMode, MeetingStatus, Mentorship, User
-from mentorship.services import new_meeting_uid
+from mentorship.models import MeetingMode, User
+from mentorship.tests.builders import met, pair_in
 from programs.models import Enrollment, EnrollmentState, EventAttendance, Role
 from programs.tests.factories import seeded
 
@@ -35,32 +35,19 @@ MENTEE = "mentee4.ky@example.org"
 
 
 def _met(mentorship, days_ago: int, minutes: int = 60) -> None:
-    Meeting.objects.create(
-        mentorship=mentorship,
-        kind=MeetingKind.CHECKIN,
-        mode=MeetingMode.IN_PERSON,
-        status=MeetingStatus.HELD,
-        starts_at=timezone.now() - datetime.timedelta(days=days_ago),
-        duration_minutes=minutes,
-        uid=new_meeting_uid(),
-        created_by=mentorship.mentor,
-    )
+    met(mentorship, timezone.now() - datetime.timedelta(days=days_ago), minutes, mode=MeetingMode.IN_PERSON)
 
 
 @pytest.fixture
 def ky_pairs(demo_data):
     """Three of the demo KY pairs: one on track, one overdue, one at risk (relative to today)."""
-    ky = seeded("ky-connections")
     today = timezone.localdate()
     mentors = [User.objects.get(email=f"mentor{n}.ky@example.org") for n in (1, 2, 3)]
     mentees = [User.objects.get(email=f"mentee{n}.ky@example.org") for n in (1, 2, 3)]
     cohort = Enrollment.objects.get(user=mentees[0], role=Role.MENTEE).cohort
     made = {}
     for name, mentor, mentee, days in zip(("on track", "overdue", "at risk"), mentors, mentees, (10, 100, 120)):
-        made[name] = Mentorship.objects.create(
-            program=ky, cohort=cohort, mentor=mentor, mentee=mentee, mentor_slot=1, mentee_slot=1,
-            started_on=today - datetime.timedelta(days=days),
-        )
+        made[name] = pair_in(cohort, today - datetime.timedelta(days=days), mentor=mentor, mentee=mentee)
     _met(made["on track"], 3, 75)
     for days_ago in (95, 65, 38):  # last contact over a month ago, not two
         _met(made["overdue"], days_ago)

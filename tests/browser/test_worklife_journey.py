@@ -39,7 +39,7 @@ def pair(transactional_db):
     )
     mentor = UserFactory(email=MENTOR, first_name="Avery", last_name="Lee", password=PASSWORD)
     mentee = UserFactory(email=MENTEE, first_name="Sam", last_name="Patel", password=PASSWORD)
-    return pair_in("aahpm", today - datetime.timedelta(days=40), mentor=mentor, mentee=mentee, cohort=cohort)
+    return pair_in(cohort, today - datetime.timedelta(days=40), mentor=mentor, mentee=mentee)
 
 
 def fits_the_screen(page, width: int) -> None:

@@ -6,7 +6,7 @@ from django.urls import reverse
 from matching.features import build_pool
 from mentorship.models import User
 from mentorship.selectors import capacity
-from mentorship.tests.pairing import cohort_of, fill, mentee_in, mentor_in
+from mentorship.tests.builders import cohort_of, fill, mentee_in, mentor_in
 
 pytestmark = pytest.mark.django_db
 

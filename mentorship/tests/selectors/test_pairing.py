@@ -7,7 +7,7 @@ import pytest
 from matching.features import build_pool
 from mentorship import services
 from mentorship.models import Profile
-from mentorship.tests.pairing import cohort_of, mentee_in, mentor_in, pair
+from mentorship.tests.builders import cohort_of, mentee_in, mentor_in, pair
 from programs.errors import RuleViolation
 
 pytestmark = pytest.mark.django_db
