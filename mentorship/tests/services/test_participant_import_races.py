@@ -14,7 +14,7 @@ from django.db import connection
 
 from mentorship.services import participant_import
 from mentorship.tests.factories import UserFactory
-from mentorship.tests.test_imports import row, to_csv
+from mentorship.tests.services.test_participant_import import row, to_csv
 from programs import services as enrolment
 from programs.errors import RuleViolation
 from programs.models import Enrollment, EnrollmentState
