@@ -1,4 +1,4 @@
-"""The mentoring agreement with the WTAP form's terms (issue 4): drafted from the
+"""The mentoring agreement with the WTAP form's terms: drafted from the
 program's rules, frozen once anyone signs, signed by both with typed names and
 times, read-only afterwards, printable, and a due step where required."""
 

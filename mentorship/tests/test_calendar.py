@@ -1,4 +1,4 @@
-"""Meetings in calendars (issue 4): the .ics of a meeting and each participant's
+"""Meetings in calendars: the .ics of a meeting and each participant's
 private feed, parsed back with icalendar; the secret in the feed URL."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""Contact hours, cadence, milestones and the health label (issue 4), at dates
+"""Contact hours, cadence, milestones and the health label, at dates
 fixed with time_machine. Each test names the program rule it guards."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""Caps hold under concurrency (issue 3).
+"""Caps hold under concurrency.
 
 Fifty mentors-to-be press “Accept” at the same instant for one AAHPM mentor,
 who may take two mentees: exactly two mentorships start and the other 48

@@ -1,4 +1,4 @@
-"""The admin home's program cards (issue 7): every figure equals the rows its
+"""The admin home's program cards: every figure equals the rows its
 link lists, another program's coordinator sees none of it, and the page costs
 the same number of queries however many people and pairs there are."""
 

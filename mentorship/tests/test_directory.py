@@ -1,5 +1,5 @@
 """The mentor directory, a mentor's page, and the query budgets of the
-participant pages (issue 3)."""
+participant pages."""
 
 import datetime
 import html

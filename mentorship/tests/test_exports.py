@@ -1,4 +1,4 @@
-"""Exports and the coordinators' lists (issue 7): CSV files scoped to the
+"""Exports and the coordinators' lists: CSV files scoped to the
 coordinator's programs with spreadsheet formulas neutralised, the enrolment and
 mentorship filters a coordinator needs, and constant query counts."""
 

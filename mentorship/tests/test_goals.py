@@ -1,4 +1,4 @@
-"""The goals document under each program's own name (issue 4): the mentee owns
+"""The goals document under each program's own name: the mentee owns
 it, the mentor reads it once shared (AAHPM: after the discovery call), and
 coordinators never read it."""
 

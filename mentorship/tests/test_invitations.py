@@ -1,5 +1,5 @@
 """Invitations: every pairing rule of PROGRAMS.md, accepting, declining,
-withdrawing and expiry (issue 3). Each rule test names the rule it guards and
+withdrawing and expiry. Each rule test names the rule it guards and
 asserts the exact message the person reads."""
 
 import datetime

@@ -1,8 +1,9 @@
-"""Confidentiality of the working life (issue 4): every new URL refused to
-another mentee, another mentor, a coordinator of another program and anonymous
-visitors; the program's own coordinator sees meetings and durations, never notes
-or goals; every POST needs its CSRF token; the admin shows no notes, no goals,
-no terms; the contact-hours CSV is scoped and neutralises formulas."""
+"""Confidentiality of a pair's meetings, goals and agreement: every URL of
+theirs refused to another mentee, another mentor, a coordinator of another
+program and anonymous visitors; the program's own coordinator sees meetings and
+durations, never notes or goals; every POST needs its CSRF token; the admin
+shows no notes, no goals, no terms; the contact-hours CSV is scoped and
+neutralises formulas."""
 
 import csv
 import datetime

@@ -1,4 +1,4 @@
-"""Meetings and calls (issue 4): scheduling, logging, rescheduling and
+"""Meetings and calls: scheduling, logging, rescheduling and
 cancelling with the notice recorded (AAHPM: 48 hours), notes that stay with the
 pair or their author, and a meetings list whose query count does not grow."""
 

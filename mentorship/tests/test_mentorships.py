@@ -1,5 +1,5 @@
 """Mentorships run by each program's rules: ending early, completing, the
-agreed duration, extending and reassigning (issue 3)."""
+agreed duration, extending and reassigning."""
 
 import datetime
 from http import HTTPStatus

@@ -1,4 +1,5 @@
-"""Confidentiality of issue 3's pages: every URL, every kind of visitor.
+"""Who may open the directory, invitation and mentorship pages: every URL,
+every kind of visitor.
 
 A mentee sees only their own invitations and mentorships, a mentor only
 theirs, coordinators only their programs'; the directory is for the program's

@@ -1,4 +1,4 @@
-"""Reviewing applications in the admin (issue 7, KY): the answers, bulk decisions
+"""Reviewing applications in the admin (KY): the answers, bulk decisions
 within the participant cap, applicants told of each decision, and the waitlist
 moving up when a place frees."""
 

@@ -1,4 +1,4 @@
-"""Audit (issue 7): changes to program rules, enrolments, mentorships and match
+"""Audit: changes to program rules, enrolments, mentorships and match
 decisions are recorded with who, when and what; the history pages and the
 per-program "Recent changes" page show them to that program's coordinators only."""
 

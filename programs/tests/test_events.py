@@ -1,4 +1,4 @@
-"""Program events (issue 7): the seeded KY and HPMSNJ events, who sees them on
+"""Program events: the seeded KY and HPMSNJ events, who sees them on
 the site, RSVP, the .ics file, the reminder selector and the events admin."""
 
 import datetime

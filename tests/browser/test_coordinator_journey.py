@@ -1,4 +1,4 @@
-"""The coordinators' admin (issue 7) as a KY Connections sponsor uses it in a real browser.
+"""The coordinators' admin as a KY Connections sponsor uses it in a real browser.
 
 The sponsor signs in, reads the KY card on the admin home (figures and
 Chart.js charts), follows "Overdue" to the filtered mentorship list, decides

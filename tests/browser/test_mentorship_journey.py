@@ -1,4 +1,4 @@
-"""The working life of an AAHPM mentorship in a real browser (issue 4).
+"""An AAHPM mentorship after the pair forms, in a real browser.
 
 A pair that started 40 days ago without the discovery call is at risk. The
 mentee logs the discovery call (the label turns to on track), adds two goals to
@@ -57,7 +57,7 @@ def test_a_pair_logs_the_discovery_call_shares_goals_and_signs_the_agreement(pag
     expect(mentorship_row.locator(".badge-health-at_risk")).to_have_text("At risk")
     due = page.get_by_role("link", name="AAHPM: hold the discovery call")
     expect(due).to_be_visible()
-    shot(page, "worklife-01-mentee-dashboard-at-risk")
+    shot(page, "mentorship-01-mentee-dashboard-at-risk")
 
     due.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Schedule or log a meeting")
@@ -69,17 +69,17 @@ def test_a_pair_logs_the_discovery_call_shares_goals_and_signs_the_agreement(pag
     page.select_option("#id_mode", "phone")
     page.fill("#id_shared_notes", "Agreed to work on board preparation; six months.")
     page.fill("#id_private_note", "Ask about the fellowship interview next time.")
-    shot(page, "worklife-02-log-discovery-call")
+    shot(page, "mentorship-02-log-discovery-call")
     page.get_by_role("button", name="Save meeting").click()
     expect(page.get_by_role("alert").first).to_contain_text("Discovery call logged: 60 minutes.")
     expect(page.get_by_text("Ask about the fellowship interview next time.")).to_be_visible()
-    shot(page, "worklife-03-meeting-detail")
+    shot(page, "mentorship-03-meeting-detail")
 
     page.get_by_role("link", name="Avery Lee & Sam Patel").click()
     expect(page.locator("h1 + div, h1").first).to_be_visible()
     expect(page.locator(".badge-health-on_track.fs-6")).to_have_text("On track")
     expect(page.locator("#meetings")).to_contain_text("Discovery call")
-    shot(page, "worklife-04-mentorship-on-track")
+    shot(page, "mentorship-04-mentorship-on-track")
 
     # The Mentoring Worksheet: two goals, then shared with the mentor.
     page.get_by_role("link", name="Open your Mentoring Worksheet").click()
@@ -93,7 +93,7 @@ def test_a_pair_logs_the_discovery_call_shares_goals_and_signs_the_agreement(pag
     expect(page.locator("article.goal")).to_have_count(2)
     page.get_by_role("button", name="Share with Avery Lee").click()
     expect(page.get_by_role("alert").first).to_contain_text("Your Mentoring Worksheet is shared with Avery Lee.")
-    shot(page, "worklife-05-worksheet-shared")
+    shot(page, "mentorship-05-worksheet-shared")
 
     # The agreement: the draft from AAHPM's rules, saved and signed.
     page.goto(url(live_server, pair.get_absolute_url()))
@@ -106,7 +106,7 @@ def test_a_pair_logs_the_discovery_call_shares_goals_and_signs_the_agreement(pag
     page.get_by_label("I have read these terms and agree to them.").check()
     page.get_by_role("button", name="Sign", exact=True).click()
     expect(page.get_by_role("alert").first).to_contain_text("Signed. Avery Lee has been asked to sign too.")
-    shot(page, "worklife-06-agreement-signed-by-mentee")
+    shot(page, "mentorship-06-agreement-signed-by-mentee")
 
     # The mentor, on a phone.
     phone = mobile_page
@@ -115,18 +115,18 @@ def test_a_pair_logs_the_discovery_call_shares_goals_and_signs_the_agreement(pag
         "On track"
     )
     fits_the_screen(phone, 390)
-    shot(phone, "worklife-07-mentor-phone-dashboard")
+    shot(phone, "mentorship-07-mentor-phone-dashboard")
 
     phone.goto(url(live_server, pair.get_absolute_url()))
     expect(phone.locator(".badge-health-on_track.fs-6")).to_have_text("On track")
     fits_the_screen(phone, 390)
-    shot(phone, "worklife-08-mentor-phone-mentorship")
+    shot(phone, "mentorship-08-mentor-phone-mentorship")
 
     phone.get_by_role("link", name="Read the Mentoring Worksheet").click()
     expect(phone.locator("article.goal")).to_have_count(2)
     expect(phone.get_by_text("Prepare for the boards")).to_be_visible()
     fits_the_screen(phone, 390)
-    shot(phone, "worklife-09-mentor-phone-worksheet")
+    shot(phone, "mentorship-09-mentor-phone-worksheet")
 
     phone.goto(url(live_server, f"/mentorships/{pair.pk}/agreement/"))
     expect(phone.get_by_text("Waiting for a signature")).to_be_visible()
@@ -136,22 +136,22 @@ def test_a_pair_logs_the_discovery_call_shares_goals_and_signs_the_agreement(pag
     expect(phone.get_by_role("alert").first).to_contain_text("Signed by both of you")
     expect(phone.get_by_text("Signed by both", exact=True)).to_be_visible()
     fits_the_screen(phone, 390)
-    shot(phone, "worklife-10-mentor-phone-agreement-signed")
+    shot(phone, "mentorship-10-mentor-phone-agreement-signed")
 
     phone.get_by_role("link", name="Printable version").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Mentoring Agreement")
     fits_the_screen(phone, 390)
-    shot(phone, "worklife-11-mentor-phone-agreement-print")
+    shot(phone, "mentorship-11-mentor-phone-agreement-print")
 
     phone.goto(url(live_server, f"/mentorships/{pair.pk}/meetings/"))
     expect(phone.locator("table.meetings tbody tr")).to_have_count(1)
     fits_the_screen(phone, 390)
-    shot(phone, "worklife-12-mentor-phone-meetings")
+    shot(phone, "mentorship-12-mentor-phone-meetings")
 
     # Back at the desk, the printable agreement as it would go on paper.
     page.goto(url(live_server, f"/mentorships/{pair.pk}/agreement/print/"))
     page.emulate_media(media="print")
-    shot(page, "worklife-13-agreement-print-media")
+    shot(page, "mentorship-13-agreement-print-media")
     page.emulate_media(media="screen")
 
     # A call cancelled at short notice: AAHPM asks for 48 hours and a new time ASAP.
@@ -164,10 +164,10 @@ def test_a_pair_logs_the_discovery_call_shares_goals_and_signs_the_agreement(pag
     page.get_by_role("button", name="Cancel the meeting", exact=True).click()
     expect(page.locator(".alert.short-notice")).to_contain_text("AAHPM asks for 48 hours' notice; this was 20 hours.")
     expect(page.get_by_role("link", name="Schedule it again")).to_be_visible()
-    shot(page, "worklife-14-short-notice-cancellation")
+    shot(page, "mentorship-14-short-notice-cancellation")
     page.goto(url(live_server, pair.get_absolute_url()))
     expect(page.locator("#meetings")).to_contain_text("was cancelled at short notice")
-    shot(page, "worklife-15-mentorship-asks-to-reschedule")
+    shot(page, "mentorship-15-mentorship-asks-to-reschedule")
 
     # The AAHPM staff in the admin: health per pair, meetings with durations, never notes.
     from mentorship.tests.builders import coordinator_of
@@ -181,12 +181,12 @@ def test_a_pair_logs_the_discovery_call_shares_goals_and_signs_the_agreement(pag
         staff.goto(url(live_server, "/admin/mentorship/mentorship/?health=on_track"))
         expect(staff.locator("#result_list tbody tr")).to_have_count(1)
         expect(staff.locator("#result_list")).to_contain_text("On track")
-        shot(staff, "worklife-16-admin-mentorships-health")
+        shot(staff, "mentorship-16-admin-mentorships-health")
         staff.goto(url(live_server, f"/admin/mentorship/mentorship/{pair.pk}/change/"))
         expect(staff.locator("body")).to_contain_text("1 meeting held, 60 minutes")
         expect(staff.locator("body")).not_to_contain_text("board preparation")
         expect(staff.locator("body")).not_to_contain_text("Prepare for the boards")
-        shot(staff, "worklife-17-admin-mentorship")
+        shot(staff, "mentorship-17-admin-mentorship")
     finally:
         context.close()
 

@@ -1,6 +1,6 @@
-"""Importing participants from CSV (issue 7): all or nothing, every bad row named,
-a dry run writes nothing, the same file again changes nothing; in the admin and
-with manage.py import_participants."""
+"""Importing participants from CSV: all or nothing, every bad row named, a dry
+run writes nothing, the same file again changes nothing; in the admin and with
+manage.py import_participants."""
 
 import csv
 import io
