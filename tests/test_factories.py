@@ -69,7 +69,9 @@ def test_a_pair_is_made_of_approved_participants_of_its_cohort(name):
 
 def test_an_enrolment_already_there_is_kept():
     cohort = programs.tests.factories.CohortFactory()
-    mentor = programs.tests.factories.EnrollmentFactory(cohort=cohort, role=Role.MENTOR, state=EnrollmentState.APPLIED).user
+    mentor = programs.tests.factories.EnrollmentFactory(
+        cohort=cohort, role=Role.MENTOR, state=EnrollmentState.APPLIED
+    ).user
     mentorship.tests.factories.MentorshipFactory(cohort=cohort, mentor=mentor)
     assert [e.state for e in mentor.enrollments.all()] == [EnrollmentState.APPLIED]
 
