@@ -53,7 +53,7 @@ from mentorship.models import (
 )
 from mentorship.services.notifications import unsubscribe_token
 from mentorship.tests.factories import PASSWORD, UserFactory
-from mentorship.tests.pairing import cohort_of, coordinator_of, mentee_in, mentor_in, pair
+from mentorship.tests.builders import cohort_of, coordinator_of, mentee_in, mentor_in, pair
 from programs.models import Cohort, Enrollment, Event, EventAttendance, EventKind, Program
 from surveys.models import Answer, Question, QuestionKind, Survey, SurveyInvitation
 from surveys.tests.factories import invitation_for
