@@ -1,4 +1,4 @@
-"""The test factories: every model of mentorship, programs and surveys has one
+"""The test factories: every model of mentorship, programs, surveys and matching has one
 in its app's tests/factories.py, and each makes rows that pass full_clean()
 (fields, choices, clean() and the model's constraints). A factory that drifts
 from its model fails here, not in some unrelated test."""
@@ -9,6 +9,7 @@ import factory
 import pytest
 from django.apps import apps
 
+import matching.tests.factories
 import mentorship.tests.factories
 import programs.tests.factories
 import surveys.tests.factories
@@ -20,6 +21,7 @@ FACTORY_MODULES = {
     "mentorship": mentorship.tests.factories,
     "programs": programs.tests.factories,
     "surveys": surveys.tests.factories,
+    "matching": matching.tests.factories,
 }
 
 
