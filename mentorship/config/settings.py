@@ -180,7 +180,25 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Email
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}")
+# Unless EMAIL_URL says otherwise, mail is written to files under VAR_DIR/mail,
+# whatever the working directory.
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://")
+
+
+def _mail_folder(url: str) -> Path:
+    """The folder of a ``filemail://`` URL. django-environ drops the leading slash
+    of its path, so ``filemail:///srv/mail`` would land in ``srv/mail`` under the
+    working directory. Here an absolute path stays absolute, a relative one
+    (``filemail://outbox``) is under VAR_DIR, and none at all is VAR_DIR/mail."""
+    rest = url.split("://", 1)[1] if "://" in url else ""
+    rest = rest.split("?", 1)[0]
+    if not rest.strip("/"):
+        return VAR_DIR / "mail"
+    return Path("/" + rest.lstrip("/")) if rest.startswith("/") else VAR_DIR / rest
+
+
+if EMAIL_CONFIG["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
+    EMAIL_CONFIG["EMAIL_FILE_PATH"] = str(_mail_folder(env.str("EMAIL_URL", default="filemail://")))
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Mentoring programs <mentoring@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
