@@ -5,6 +5,10 @@ coordinator can set up a new program without code. The help texts quote where
 each of the five seeded programs takes its value from (see PROGRAMS.md).
 """
 
+import calendar
+import datetime
+import zoneinfo
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -432,6 +436,138 @@ class EventKind(models.TextChoices):
     WORKSHOP = "workshop", "Workshop"
 
 
+MONTH_NAMES = {n: calendar.month_name[n] for n in range(1, 13)}
+
+
+def validate_months(value) -> None:
+    if not isinstance(value, list) or not value or not set(value) <= set(MONTH_NAMES):
+        raise ValidationError("Choose at least one month (1 to 12).")
+
+
+def validate_time_zone(value) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(f"“{value}” is not a time zone (e.g. America/New_York).")
+
+
+def default_time_zone() -> str:
+    return settings.TIME_ZONE
+
+
+class WeekOfMonth(models.IntegerChoices):
+    FIRST = 1, "first"
+    SECOND = 2, "second"
+    THIRD = 3, "third"
+    FOURTH = 4, "fourth"
+    LAST = 5, "last"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+class EventPattern(models.Model):
+    """A program's recurring event: which months of the year, on which day, at what
+    time. The program-year roll-forward (services.program_year_roll_forward) turns
+    each listed month of the current and the next year into an Event, once: a
+    month it has produced is never produced again, so an event a coordinator
+    moved or deleted stays moved or deleted, and a change here applies to the
+    months not produced yet. KY (seeds/004): socials and the January kick-off,
+    lunch-and-learns and chapter meetings every month; HPMSNJ (seeds/001): the
+    October dinner."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="event_patterns")
+    kind = models.CharField(max_length=20, choices=EventKind.choices)
+    title = models.CharField(
+        max_length=200,
+        help_text="“{month}” and “{year}” are replaced by the event's month and year, "
+        "e.g. “Connections social ({month})”.",
+    )
+    months = models.JSONField(
+        default=list, validators=[validate_months], help_text="The months of the year the event takes place in."
+    )
+    week = models.PositiveSmallIntegerField(
+        choices=WeekOfMonth.choices,
+        null=True,
+        blank=True,
+        help_text="With a weekday: the third Thursday of the month. Empty: a fixed day of the month.",
+    )
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, null=True, blank=True)
+    day_of_month = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text="A fixed day instead of a week and weekday; a shorter month takes its last day.",
+    )
+    start_time = models.TimeField()
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=60, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)]
+    )
+    time_zone = models.CharField(
+        max_length=60,
+        default=default_time_zone,
+        validators=[validate_time_zone],
+        help_text="Where the start time is read, e.g. America/Kentucky/Louisville.",
+    )
+    location = models.CharField(max_length=300, blank=True, help_text="Address or video link; empty: to be announced.")
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(default=True, help_text="Untick to stop producing new events from this pattern.")
+    events_created_through = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The roll-forward has produced this pattern's events up to this day; changes apply after it.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["program__name", "pk"]
+        verbose_name = "recurring event"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(day_of_month__isnull=True, week__isnull=False, weekday__isnull=False)
+                    | Q(day_of_month__isnull=False, week__isnull=True, weekday__isnull=True)
+                ),
+                name="event_pattern_one_kind_of_day",
+            ),
+            models.CheckConstraint(condition=Q(duration_minutes__gte=1), name="event_pattern_duration_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.program.short_name}: {self.title_for(None)} ({self.schedule_display()})"
+
+    def clean(self):
+        if self.day_of_month is None and (self.week is None or self.weekday is None):
+            raise ValidationError({"week": "Choose a week and a weekday, or a fixed day of the month."})
+        if self.day_of_month is not None and (self.week is not None or self.weekday is not None):
+            raise ValidationError({"day_of_month": "Choose a fixed day or a week and weekday, not both."})
+        try:
+            self.title.format(month="", year="")
+        except (KeyError, IndexError, ValueError):
+            raise ValidationError({"title": "Use only {month} and {year} in braces."})
+
+    def title_for(self, day: datetime.date | None) -> str:
+        if day is None:
+            return self.title.replace("{month}", "…").replace("{year}", "…")
+        return self.title.format(month=f"{day:%B}", year=day.year)
+
+    def schedule_display(self) -> str:
+        if self.day_of_month:
+            day = f"day {self.day_of_month}"
+        else:
+            day = f"{WeekOfMonth(self.week).label} {Weekday(self.weekday).label}"
+        months = ", ".join(MONTH_NAMES[m][:3] for m in sorted(self.months or []))
+        return f"{day} of {months}, {self.start_time:%H:%M}"
+
+
 class Event(models.Model):
     """A program-wide gathering: KY's monthly meetings, socials and lunch-and-learns,
     HPMSNJ's annual dinner, HHS orientation and training, WTAP's mentor workshop."""
@@ -451,6 +587,17 @@ class Event(models.Model):
     ends_at = models.DateTimeField()
     location = models.CharField(max_length=300, blank=True, help_text="Address or video link; empty: to be announced.")
     description = models.TextField(blank=True)
+    pattern = models.ForeignKey(
+        EventPattern,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        help_text="The recurring event this one was produced from.",
+    )
+    pattern_month = models.DateField(
+        null=True, blank=True, editable=False, help_text="The pattern's month this event is (its first day)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
@@ -458,6 +605,8 @@ class Event(models.Model):
         ordering = ["starts_at", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"),
+            # A pattern's month becomes one event, however often the roll-forward runs.
+            models.UniqueConstraint(fields=["pattern", "pattern_month"], name="event_once_per_pattern_month"),
         ]
         indexes = [models.Index(fields=["program", "starts_at"]), models.Index(fields=["starts_at"])]
 

@@ -17,6 +17,50 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def pattern_day(
+    *, year: int, month: int, week: int | None = None, weekday: int | None = None, day_of_month: int | None = None
+) -> datetime.date:
+    """The day a recurring event falls on in a month: a fixed day (clamped to the
+    month's end), or the nth weekday (week 1-4; 5 = the last one). Weekdays count
+    from Monday = 0."""
+    last = calendar.monthrange(year, month)[1]
+    if day_of_month:
+        return datetime.date(year, month, min(day_of_month, last))
+    if week == 5:
+        end = datetime.date(year, month, last)
+        return end - datetime.timedelta(days=(end.weekday() - weekday) % 7)
+    first = datetime.date(year, month, 1)
+    return first + datetime.timedelta(days=(weekday - first.weekday()) % 7, weeks=week - 1)
+
+
+def cohort_year_plan(*, program: Program, year: int) -> dict:
+    """The cohort a program takes in for `year`, as Cohort fields.
+
+    A program whose mentorships end with the program year (KY: “begin annually in
+    January and conclude in December”) has a cohort per calendar year, named
+    “2026”; applications open on 1 November before it (pairings are announced at
+    the January kick-off) and close when it ends. Every other program takes in a
+    cohort a year, named “2026–2027”, that runs two years so a one-year
+    mentorship begun late in the intake year can finish in it; people enrol
+    during its intake year.
+    """
+    if program.ends_with_cohort:
+        return {
+            "name": str(year),
+            "starts_on": datetime.date(year, 1, 1),
+            "ends_on": datetime.date(year, 12, 31),
+            "enrolment_opens_on": datetime.date(year - 1, 11, 1),
+            "enrolment_closes_on": datetime.date(year, 12, 31),
+        }
+    return {
+        "name": f"{year}–{year + 1}",
+        "starts_on": datetime.date(year, 1, 1),
+        "ends_on": datetime.date(year + 1, 12, 31),
+        "enrolment_opens_on": datetime.date(year, 1, 1),
+        "enrolment_closes_on": datetime.date(year, 12, 31),
+    }
+
+
 def planned_end(*, program: Program, cohort_ends_on: datetime.date, started_on: datetime.date) -> datetime.date | None:
     """HPMSNJ/HHS 12 months, WTAP 36; KY the end of the program year; AAHPM agreed per pair (None)."""
     if program.duration_months:

@@ -14,6 +14,7 @@ from programs.models import (
     Event,
     EventAttendance,
     EventKind,
+    EventPattern,
     Program,
     ProgramCoordinator,
     Role,
@@ -75,6 +76,23 @@ class EventFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Event {n}")
     starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=2))
+
+
+class EventPatternFactory(factory.django.DjangoModelFactory):
+    """A monthly two-hour evening social on the third Thursday."""
+
+    class Meta:
+        model = EventPattern
+
+    program = factory.SubFactory(ProgramFactory)
+    kind = EventKind.SOCIAL
+    title = factory.Sequence(lambda n: f"Social {n} ({{month}})")
+    months = factory.LazyFunction(lambda: list(range(1, 13)))
+    week = 3
+    weekday = 3
+    start_time = datetime.time(18, 0)
+    duration_minutes = 120
+    time_zone = "America/New_York"
 
 
 class EventAttendanceFactory(factory.django.DjangoModelFactory):
