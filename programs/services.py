@@ -1,4 +1,4 @@
-"""Every change to enrolment goes through here: the site, the admin, the
+"""Every change to enrolment and to a program's calendar goes through here: the site, the admin, the
 participant import and commands alike, each under the cohort's lock.
 
 Each rule is a check function (the window, a second enrolment, the dual role,
@@ -8,8 +8,10 @@ before anything is written.
 """
 
 import dataclasses
+import datetime
+import zoneinfo
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -21,6 +23,8 @@ from .models import (
     Cohort,
     Enrollment,
     EnrollmentState,
+    Event,
+    EventPattern,
     Platform,
     Program,
     ProgramCoordinator,
@@ -389,3 +393,113 @@ def program_create(*, created_by, program: Program | None = None, **fields) -> P
     if created_by is not None and not created_by.is_superuser:
         ProgramCoordinator.objects.get_or_create(program=program, user=created_by)
     return program
+
+
+# ---------------------------------------------------------------------------
+# The program year: cohorts and recurring events roll forward
+# ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class ProgramCalendar:
+    """What `program_year_roll_forward` found or made for one program."""
+
+    program: Program
+    running: Cohort  # the cohort of today's program year
+    next: Cohort  # the next program year's, created ahead of time
+    cohorts_created: list[Cohort]
+    events_created: list[Event]
+
+
+def _cohort_ensure(*, program: Program, year: int) -> tuple[Cohort, bool]:
+    """The program's cohort for `year` (rules.cohort_year_plan), made if missing;
+    one a coordinator made or changed under that name is kept as it is."""
+    plan = rules.cohort_year_plan(program=program, year=year)
+    name = plan.pop("name")
+    try:
+        with transaction.atomic():
+            return Cohort.objects.get_or_create(program=program, name=name, defaults=plan)
+    except IntegrityError:  # made by a run in parallel (the name is unique per program)
+        return Cohort.objects.get(program=program, name=name), False
+
+
+def _pattern_events_create(*, pattern: EventPattern, today: datetime.date, through: datetime.date) -> list[Event]:
+    """The pattern's events from today (or the day after those already produced)
+    to `through`, each month once: under the pattern's lock, and the database
+    refuses a second event for a pattern's month (event_once_per_pattern_month)."""
+    pattern = EventPattern.objects.select_for_update().select_related("program").get(pk=pattern.pk)
+    start = today
+    if pattern.events_created_through is not None:
+        start = max(start, pattern.events_created_through + datetime.timedelta(days=1))
+    if start > through or not pattern.is_active:
+        return []
+    produced = set(pattern.events.values_list("pattern_month", flat=True))
+    zone = zoneinfo.ZoneInfo(pattern.time_zone)
+    created = []
+    for year in range(start.year, through.year + 1):
+        for month in sorted(set(pattern.months)):
+            first = datetime.date(year, month, 1)
+            day = rules.pattern_day(
+                year=year, month=month, week=pattern.week, weekday=pattern.weekday, day_of_month=pattern.day_of_month
+            )
+            if first in produced or not start <= day <= through:
+                continue
+            starts_at = datetime.datetime.combine(day, pattern.start_time, tzinfo=zone)
+            event = Event(
+                program=pattern.program,
+                kind=pattern.kind,
+                title=pattern.title_for(day),
+                starts_at=starts_at,
+                ends_at=starts_at + datetime.timedelta(minutes=pattern.duration_minutes),
+                location=pattern.location,
+                description=pattern.description,
+                pattern=pattern,
+                pattern_month=first,
+            )
+            event.save()
+            created.append(event)
+    # Bookkeeping, not a coordinator's change: no history row for it.
+    EventPattern.objects.filter(pk=pattern.pk).update(events_created_through=through)
+    return created
+
+
+@transaction.atomic
+def program_year_roll_forward(*, program: Program, today: datetime.date | None = None) -> ProgramCalendar:
+    """Make sure the program's calendar reaches into the next program year, once
+    however often it runs: the cohort running today and the next year's cohort
+    with its enrolment window (rules.cohort_year_plan), and the events of the
+    program's recurring events (EventPattern) from today to the end of the next
+    year. Nothing that exists is changed; a pattern's month is produced once, so
+    an event a coordinator moved or deleted stays so."""
+    today = today or timezone.localdate()
+    running, running_new = _cohort_ensure(program=program, year=today.year)
+    upcoming, upcoming_new = _cohort_ensure(program=program, year=today.year + 1)
+    through = datetime.date(today.year + 1, 12, 31)
+    events = []
+    for pattern in program.event_patterns.filter(is_active=True).order_by("pk"):
+        events += _pattern_events_create(pattern=pattern, today=today, through=through)
+    return ProgramCalendar(
+        program=program,
+        running=running,
+        next=upcoming,
+        cohorts_created=[c for c, new in ((running, running_new), (upcoming, upcoming_new)) if new],
+        events_created=events,
+    )
+
+
+def program_calendar_ensure(*, program: Program, today: datetime.date | None = None) -> ProgramCalendar:
+    """The demo seed's name for the roll-forward: `.running` and `.next` are the
+    cohort of today's program year and the next one's."""
+    return program_year_roll_forward(program=program, today=today)
+
+
+def programs_roll_forward(*, today: datetime.date | None = None) -> dict:
+    """The roll-forward for every active program, each in its own transaction
+    (the daily beat task)."""
+    today = today or timezone.localdate()
+    cohorts = events = 0
+    for program in Program.objects.filter(is_active=True).order_by("pk"):
+        result = program_year_roll_forward(program=program, today=today)
+        cohorts += len(result.cohorts_created)
+        events += len(result.events_created)
+    return {"cohorts_created": cohorts, "events_created": events}

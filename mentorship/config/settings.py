@@ -247,6 +247,8 @@ CELERY_BEAT_SCHEDULE = {
     "surveys-reminders": {"task": "surveys.tasks.survey_reminders_send_task", "schedule": crontab(hour=7, minute=45)},
     # Daily: expired sessions (sign-ins older than two weeks) are deleted from the database.
     "sessions-clear-expired": {"task": "mentorship.tasks.sessions_clear_expired_task", "schedule": crontab(hour=3, minute=30)},
+    # Daily: each program's next cohort and its recurring events through the end of next year (programs/services.py).
+    "programs-roll-forward": {"task": "programs.tasks.programs_roll_forward_task", "schedule": crontab(hour=2, minute=45)},
 }
 
 CACHES = {
