@@ -13,11 +13,13 @@ from . import audit, services
 from .admin_scope import ProgramScopedAdmin, ProgramScopedInline, is_program_staff
 from .errors import RuleViolation
 from .models import (
+    MONTH_NAMES,
     Cohort,
     Enrollment,
     EnrollmentState,
     Event,
     EventAttendance,
+    EventPattern,
     MatchingMethod,
     Platform,
     Program,
@@ -59,6 +61,40 @@ class CohortInline(ProgramScopedInline, admin.TabularInline):
     show_change_link = True
 
 
+class EventPatternForm(forms.ModelForm):
+    months = forms.TypedMultipleChoiceField(
+        choices=list(MONTH_NAMES.items()),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=EventPattern._meta.get_field("months").help_text,
+    )
+
+    class Meta:
+        model = EventPattern
+        fields = "__all__"
+
+
+class EventPatternInline(ProgramScopedInline, admin.StackedInline):
+    """The program's recurring events: the daily roll-forward makes each listed
+    month's event once, through the end of next year; a change applies to the
+    months not made yet (change made events under Events)."""
+
+    model = EventPattern
+    form = EventPatternForm
+    extra = 0
+    fields = [
+        ("kind", "title", "is_active"),
+        "months",
+        ("week", "weekday", "day_of_month"),
+        ("start_time", "duration_minutes", "time_zone"),
+        "location",
+        "description",
+        "events_created_through",
+    ]
+    readonly_fields = ["events_created_through"]
+    verbose_name_plural = "recurring events (made into events through the end of next year)"
+
+
 @admin.register(Program)
 class ProgramAdmin(ProgramScopedAdmin):
     program_path = ""
@@ -76,7 +112,7 @@ class ProgramAdmin(ProgramScopedAdmin):
     list_filter = ["is_active", "requires_application_approval", "allows_dual_role"]
     search_fields = ["name", "short_name", "organisation"]
     prepopulated_fields = {"slug": ["short_name"]}
-    inlines = [CohortInline, CoordinatorInline]
+    inlines = [CohortInline, EventPatternInline, CoordinatorInline]
     fieldsets = [
         (None, {"fields": ["name", "short_name", "slug", "organisation", "is_active", "summary"]}),
         (
