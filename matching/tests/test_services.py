@@ -234,4 +234,5 @@ def test_demo_hhs_cohort_runs_end_to_end():
     cohort = program.cohorts.get()
     run = services.match_run_create(program=program, cohort=cohort, by=None)
     assert run.proposals.count() + run.unmatched.count() == run.mentees_considered
-    assert run.proposals.count() >= 2
+    # The demo pairs most of HHS; the mentee still waiting gets a proposal.
+    assert run.proposals.count() >= 1

@@ -15,13 +15,41 @@ DEMO_PASSWORD = "mentoring-demo-2026"
 DEMO_DOMAIN = "example.org"
 
 SKILLS = [
-    "Budgeting", "Public speaking", "Grant writing", "Leadership", "Negotiation", "Project management",
-    "Palliative care", "Hospice operations", "Clinical research", "Medical education", "Healthcare marketing",
-    "Strategic planning", "Public relations", "Data analysis", "Policy analysis", "Team building",
-    "Conflict resolution", "Time management", "Stress management", "Career planning", "Performance management",
-    "Recruitment", "Employee relations", "Compensation and benefits", "Workforce planning", "Coaching",
-    "Writing for publication", "Presentation skills", "Networking", "Work-life balance", "Personal finance",
-    "Change management", "Quality improvement", "Health informatics", "Regulatory compliance",
+    "Budgeting",
+    "Public speaking",
+    "Grant writing",
+    "Leadership",
+    "Negotiation",
+    "Project management",
+    "Palliative care",
+    "Hospice operations",
+    "Clinical research",
+    "Medical education",
+    "Healthcare marketing",
+    "Strategic planning",
+    "Public relations",
+    "Data analysis",
+    "Policy analysis",
+    "Team building",
+    "Conflict resolution",
+    "Time management",
+    "Stress management",
+    "Career planning",
+    "Performance management",
+    "Recruitment",
+    "Employee relations",
+    "Compensation and benefits",
+    "Workforce planning",
+    "Coaching",
+    "Writing for publication",
+    "Presentation skills",
+    "Networking",
+    "Work-life balance",
+    "Personal finance",
+    "Change management",
+    "Quality improvement",
+    "Health informatics",
+    "Regulatory compliance",
 ]
 
 PLACES = {
@@ -29,14 +57,54 @@ PLACES = {
     "hpmsnj": ["Newark, NJ", "Trenton, NJ", "Princeton, NJ", "Jersey City, NJ", "Camden, NJ", "Edison, NJ"],
     "hhs": ["Bethesda, MD", "Rockville, MD", "Atlanta, GA", "Washington, DC", "Silver Spring, MD", "Baltimore, MD"],
     "wtap": ["Washington, DC", "Arlington, VA", "Alexandria, VA", "Baltimore, MD", "Richmond, VA", "Annapolis, MD"],
-    "ky-connections": ["Louisville, KY", "Frankfort, KY", "Lexington, KY", "Bowling Green, KY", "Covington, KY", "Richmond, KY"],
+    "ky-connections": [
+        "Louisville, KY",
+        "Frankfort, KY",
+        "Lexington, KY",
+        "Bowling Green, KY",
+        "Covington, KY",
+        "Richmond, KY",
+    ],
 }
 UNITS = {
     "hhs": ["CDC", "NIH", "FDA", "CMS", "HRSA", "IHS"],
-    "ky-connections": ["Personnel Cabinet", "Transportation Cabinet", "Finance Cabinet", "Louisville Metro", "UK HealthCare", "Education Cabinet"],
+    "ky-connections": [
+        "Personnel Cabinet",
+        "Transportation Cabinet",
+        "Finance Cabinet",
+        "Louisville Metro",
+        "UK HealthCare",
+        "Education Cabinet",
+    ],
 }
-FIRST = ["Avery", "Jordan", "Morgan", "Riley", "Casey", "Taylor", "Quinn", "Harper", "Rowan", "Sasha", "Emerson", "Dakota"]
-LAST = ["Lee", "Patel", "Garcia", "Nguyen", "Okafor", "Schmidt", "Rossi", "Kowalski", "Haddad", "Brooks", "Ito", "Moreau"]
+FIRST = [
+    "Avery",
+    "Jordan",
+    "Morgan",
+    "Riley",
+    "Casey",
+    "Taylor",
+    "Quinn",
+    "Harper",
+    "Rowan",
+    "Sasha",
+    "Emerson",
+    "Dakota",
+]
+LAST = [
+    "Lee",
+    "Patel",
+    "Garcia",
+    "Nguyen",
+    "Okafor",
+    "Schmidt",
+    "Rossi",
+    "Kowalski",
+    "Haddad",
+    "Brooks",
+    "Ito",
+    "Moreau",
+]
 
 MENTORS_PER_PROGRAM = 4
 MENTEES_PER_PROGRAM = 4
@@ -84,7 +152,12 @@ def program_cohorts(program: Program, today: datetime.date) -> Cohorts:
     y = today.year
     if program.ends_with_cohort:
         running = _cohort(
-            program, str(y), datetime.date(y, 1, 1), datetime.date(y, 12, 31), datetime.date(y, 1, 1), datetime.date(y, 12, 31)
+            program,
+            str(y),
+            datetime.date(y, 1, 1),
+            datetime.date(y, 12, 31),
+            datetime.date(y, 1, 1),
+            datetime.date(y, 12, 31),
         )
         following = _cohort(
             program,
@@ -167,7 +240,9 @@ def people_seed(*, today: datetime.date, logins: list) -> list[Cast]:
     name_i = 0
     for p_index, program in enumerate(Program.objects.filter(slug__in=PLACES).order_by("pk")):
         cohorts = program_cohorts(program, today)
-        coordinator = ensure_user(demo_email("coordinator", program.slug), "Coordinator", program.short_name, staff=True)
+        coordinator = ensure_user(
+            demo_email("coordinator", program.slug), "Coordinator", program.short_name, staff=True
+        )
         ProgramCoordinator.objects.get_or_create(program=program, user=coordinator)
         logins.append((f"{program.short_name} coordinator", coordinator.email))
         cast = Cast(program, cohorts, coordinator, {}, {})

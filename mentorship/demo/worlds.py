@@ -51,7 +51,16 @@ class Clock:
         return min(self.at(offset, hour), self.now)
 
 
-def _log(clock: Clock, m: Mentorship, by: User, offset: int, minutes: int, kind=MeetingKind.CHECKIN, mode=MeetingMode.VIDEO, notes=""):
+def _log(
+    clock: Clock,
+    m: Mentorship,
+    by: User,
+    offset: int,
+    minutes: int,
+    kind=MeetingKind.CHECKIN,
+    mode=MeetingMode.VIDEO,
+    notes="",
+):
     starts_at = clock.at(offset, 10)
     if starts_at > clock.now:
         starts_at = clock.now - datetime.timedelta(minutes=minutes + 5)
@@ -193,10 +202,17 @@ def aahpm(clock: Clock, cast: Cast) -> list:
     e1, e2, e3, e4 = (cast.mentees[n] for n in (1, 2, 3, 4))
     after = []
     # Past the discovery call, Mentoring Worksheet shared, six months agreed; due for its monthly call.
-    inv = _invite(clock, cast, e1, m1, -92, "I want to build a palliative care service line and learn to budget for it.")
+    inv = _invite(
+        clock, cast, e1, m1, -92, "I want to build a palliative care service line and learn to budget for it."
+    )
     a1 = services.invitation_accept(invitation=inv, by=m1, now=clock.moment(-90, 12))
     _log(clock, a1, m1, -85, 60, kind=MeetingKind.DISCOVERY, notes="Walked through the Discovery Call Outline.")
-    _goals(clock, a1, ["Draft a service-line budget", "Present at the annual assembly", "Submit a grant letter of intent"], share_offset=-85)
+    _goals(
+        clock,
+        a1,
+        ["Draft a service-line budget", "Present at the annual assembly", "Submit a grant letter of intent"],
+        share_offset=-85,
+    )
     services.mentorship_set_duration(mentorship=a1, by=m1, months=6)
     _history(clock, a1, first=-56, last=-26, every=30, minutes=45, mode=MeetingMode.PHONE)
     _schedule(clock, a1, 3)
@@ -208,7 +224,9 @@ def aahpm(clock: Clock, cast: Cast) -> list:
     services.mentorship_set_duration(mentorship=a2, by=m2, months=6)
     _history(clock, a2, first=-180, last=-45, every=28, minutes=50, mode=MeetingMode.PHONE)
     _log(clock, a2, m2, -20, 60, kind=MeetingKind.WRAPUP, notes="Goals reviewed: both met, one carried forward.")
-    services.mentorship_end(mentorship=a2, by=m2, reason="Six months done, goals met.", completed=True, today=clock.day(-14))
+    services.mentorship_end(
+        mentorship=a2, by=m2, reason="Six months done, goals met.", completed=True, today=clock.day(-14)
+    )
     after.append(lambda: _answer(_invitation_of(a2, m2)) if _invitation_of(a2, m2) else None)
     # The mentor's second mentee (at capacity, 2): no discovery call a month and a half in — at risk.
     inv = _invite(clock, cast, e3, m1, -47, "Clinical research methods and writing for publication.")
@@ -248,7 +266,7 @@ def hpmsnj(clock: Clock, cast: Cast) -> list:
 
 def hhs(clock: Clock, cast: Cast) -> list:
     """Auto, self-selection and third-party matching; platforms; dual role; early end after 3 months."""
-    m1, m2, m3, m4 = (cast.mentors[n] for n in (1, 2, 3, 4))
+    m1, m3, m4 = (cast.mentors[n] for n in (1, 3, 4))  # mentor 2 (executive) has a free place
     e1, e2, e3, e4 = (cast.mentees[n] for n in (1, 2, 3, 4))
     after = []
     # Senior-to-junior, four months in: either partner may end it now.
@@ -272,8 +290,14 @@ def hhs(clock: Clock, cast: Cast) -> list:
 
     from .people import enrol
 
-    enrol(user=m4, cohort=cast.cohorts.running, role=Role.MENTEE, by=cast.coordinator, today=clock.today,
-          platform_preference="senior_to_junior")
+    enrol(
+        user=m4,
+        cohort=cast.cohorts.running,
+        role=Role.MENTEE,
+        by=cast.coordinator,
+        today=clock.today,
+        platform_preference="senior_to_junior",
+    )
     s4 = _pair(clock, cast, m1, m4, -14)
     _log(clock, s4, m4, -7, 60, notes="Orientation and first conversation about my IDP.")
     _schedule(clock, s4, 6)
@@ -320,6 +344,10 @@ def ky(clock: Clock, cast: Cast) -> list:
     after = []
     year_start = (cast.cohorts.running.starts_on - clock.today).days
     start = max(year_start, -100)
+    if add_months(clock.day(start), cast.program.fit_check_after_months or 3) > clock.today:
+        # Early in the year this year's pairs are not three months old: last year's cohort
+        # shows the questionnaire — a pair found "not a good fit" in November, ended with the year.
+        _last_year_fit_check(clock, cast, mentor=m2, mentee=e3)
     # Above (90), at (60) and below (30) the 60-minute monthly minimum.
     pairs = []
     for mentor, mentee, minutes in ((m1, e1, 90), (m2, e2, 60), (m3, e3, 30)):
@@ -338,6 +366,7 @@ def ky(clock: Clock, cast: Cast) -> list:
         pairs.append(k)
     _schedule(clock, pairs[0], 2)
     _schedule(clock, pairs[2], 5, minutes=60)
+
     # The fit questionnaire (three months in): one pair says it is not a good fit, the sponsors are alerted.
     def fit_answers():
         for k, who, fit in ((pairs[0], e1, "Yes, it is a good fit"), (pairs[1], e2, ALERT), (pairs[1], m2, None)):
@@ -353,6 +382,42 @@ def ky(clock: Clock, cast: Cast) -> list:
     profile.save(update_fields=["supervisor"])
     matching_services.match_run_create(program=cast.program, cohort=cast.cohorts.running, by=cast.coordinator)
     return after
+
+
+def _last_year_fit_check(clock: Clock, cast: Cast, *, mentor: User, mentee: User) -> None:
+    from programs.models import Role
+
+    from .people import enrol, program_cohorts
+
+    y = clock.today.year - 1
+    enrolled_on, started_on = datetime.date(y, 7, 1), datetime.date(y, 8, 14)
+    previous = program_cohorts(cast.program, enrolled_on).running
+    for user, role in ((mentor, Role.MENTOR), (mentee, Role.MENTEE)):
+        fields = {} if role == Role.MENTOR else {"needs": "Confidence with difficult conversations"}
+        enrol(user=user, cohort=previous, role=role, by=cast.coordinator, today=enrolled_on, **fields)
+    k = services.mentorship_create(
+        program=cast.program,
+        cohort=previous,
+        mentor=mentor,
+        mentee=mentee,
+        by=cast.coordinator,
+        today=started_on,
+    )
+    offset = (started_on - clock.today).days
+    for extra, who in ((6, mentor), (40, mentee), (75, mentor)):
+        _log(clock, k, who, offset + extra, 60, mode=MeetingMode.IN_PERSON)
+    due = add_months(started_on, cast.program.fit_check_after_months or 3)
+    survey_services.survey_dispatch_due(today=due)
+    invitation = _invitation_of(k, mentee)
+    if invitation is not None:
+        _answer(invitation, {"Is your mentoring match": ALERT})
+    services.mentorship_end(
+        mentorship=k,
+        by=cast.coordinator,
+        reason="The program year ended; not a good fit, not continued.",
+        completed=True,
+        today=previous.ends_on,
+    )
 
 
 WORLDS = {"aahpm": aahpm, "hpmsnj": hpmsnj, "hhs": hhs, "wtap": wtap, "ky-connections": ky}
