@@ -3,6 +3,7 @@
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from matching import services
 from matching.models import MatchProposal, MatchRun, ProposalState, Shortlist
@@ -231,7 +232,7 @@ def test_shortlist_refused_outside_third_party_programs():
 def test_demo_hhs_cohort_runs_end_to_end():
     call_command("seed_demo", quiet=True)
     program = Program.objects.get(slug="hhs")
-    cohort = program.cohorts.get()
+    cohort = program.cohorts.get(name=f"{timezone.localdate().year}–{timezone.localdate().year + 1}")
     run = services.match_run_create(program=program, cohort=cohort, by=None)
     assert run.proposals.count() + run.unmatched.count() == run.mentees_considered
     # The demo pairs most of HHS; the mentee still waiting gets a proposal.

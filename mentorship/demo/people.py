@@ -10,6 +10,7 @@ from mentorship.models import CareerLevel, Profile, Skill, User
 from mentorship.selectors.geo import resolve_location
 from programs import services as program_services
 from programs.models import Cohort, Enrollment, EnrollmentState, Program, ProgramCoordinator, Role
+from programs.services import ProgramCalendar
 
 DEMO_PASSWORD = "mentoring-demo-2026"
 DEMO_DOMAIN = "example.org"
@@ -127,50 +128,26 @@ def ensure_user(email: str, first: str, last: str, *, staff=False, superuser=Fal
     return user
 
 
-@dataclasses.dataclass
-class Cohorts:
-    running: Cohort
-    next: Cohort | None
+def program_cohorts(program: Program, today: datetime.date) -> ProgramCalendar:
+    """The program's running cohort on `today` (`.running`) and next year's, with
+    its enrolment window (`.next`): the programs app's roll-forward, which also
+    makes the recurring events from today to the end of next year.
+
+    The one place the demo decides its cohorts."""
+    return program_services.program_calendar_ensure(program=program, today=today)
 
 
-def _cohort(program: Program, name: str, starts, ends, opens=None, closes=None) -> Cohort:
-    cohort, _ = Cohort.objects.get_or_create(
-        program=program,
-        name=name,
-        defaults={"starts_on": starts, "ends_on": ends, "enrolment_opens_on": opens, "enrolment_closes_on": closes},
-    )
-    return cohort
+def program_cohort_on(program: Program, day: datetime.date, *, today: datetime.date) -> Cohort:
+    """The cohort of the program year `day` falls in, for a pair that started then.
 
-
-def program_cohorts(program: Program, today: datetime.date) -> Cohorts:
-    """The program's running cohort on `today` and, where the program runs by
-    program year (KY), next year's cohort with its enrolment window open.
-
-    The one place the demo decides its cohorts, so that it can switch to the
-    programs app's roll-forward service when there is one.
+    Called after `program_cohorts(program, today)`: the events are made through
+    the end of next year already, so a roll-forward for a past day makes only its
+    cohorts, never past events.
     """
-    y = today.year
-    if program.ends_with_cohort:
-        running = _cohort(
-            program,
-            str(y),
-            datetime.date(y, 1, 1),
-            datetime.date(y, 12, 31),
-            datetime.date(y, 1, 1),
-            datetime.date(y, 12, 31),
-        )
-        following = _cohort(
-            program,
-            str(y + 1),
-            datetime.date(y + 1, 1, 1),
-            datetime.date(y + 1, 12, 31),
-            min(today, datetime.date(y, 10, 1)),
-            datetime.date(y, 12, 31),
-        )
-        return Cohorts(running, following)
-    # A rolling cohort that started before the oldest demo pair (13 months back).
-    running = _cohort(program, f"{y - 2}–{y + 1}", datetime.date(y - 2, 1, 1), datetime.date(y + 1, 12, 31))
-    return Cohorts(running, None)
+    if day.year >= today.year:
+        return program_cohorts(program, today).running
+    program_cohorts(program, today)
+    return program_services.program_calendar_ensure(program=program, today=day).running
 
 
 def enrol(*, user: User, cohort: Cohort, role: str, by: User, today, **fields) -> Enrollment:
@@ -228,10 +205,18 @@ APPLICATION = {
 @dataclasses.dataclass
 class Cast:
     program: Program
-    cohorts: Cohorts
+    cohorts: ProgramCalendar
     coordinator: User
     mentors: dict  # n -> User
     mentees: dict
+    fields: dict = dataclasses.field(default_factory=dict)  # (user id, role) -> enrolment fields
+
+    def enrol_on(self, *, user: User, role: str, cohort: Cohort, day: datetime.date) -> Enrollment:
+        """Enrol in an earlier cohort, within its window, before a pair that started on `day`."""
+        opens = cohort.enrolment_opens_on or cohort.starts_on
+        when = max(opens, day - datetime.timedelta(days=7))
+        fields = dict(self.fields.get((user.pk, role), {}))
+        return enrol(user=user, cohort=cohort, role=role, by=self.coordinator, today=when, **fields)
 
 
 def people_seed(*, today: datetime.date, logins: list) -> list[Cast]:
@@ -257,17 +242,20 @@ def people_seed(*, today: datetime.date, logins: list) -> list[Cast]:
                 if role == Role.MENTEE and program.platforms:
                     fields["platform_preference"] = "senior_to_junior" if n % 2 else "peer_to_peer"
                 enrol(user=user, cohort=cohorts.running, role=role, by=coordinator, today=today, **fields)
+                cast.fields[user.pk, role] = fields
                 (cast.mentors if role == Role.MENTOR else cast.mentees)[n] = user
                 if n == 1:
                     logins.append((f"{program.short_name} {role}", user.email))
-        if program.requires_application_approval and cohorts.next is not None:
-            # Next year's applications, waiting for the sponsors' decision.
+        if program.requires_application_approval:
+            # Applications waiting for the sponsors' decision: for next year once its window
+            # has opened (KY: 1 November), until then for this year's.
+            cohort = cohorts.next if cohorts.next.enrolment_is_open(today) else cohorts.running
             for n in (1, 2):
                 user = ensure_user(demo_email("applicant", program.slug, n), "Applicant", f"{n}")
                 if not Enrollment.objects.filter(user=user, cohort__program=program).exists():
                     program_services.enrollment_apply(
                         user=user,
-                        cohort=cohorts.next,
+                        cohort=cohort,
                         role=Role.MENTEE,
                         needs="Guidance on HR career paths",
                         challenges="New to supervision",
@@ -275,6 +263,6 @@ def people_seed(*, today: datetime.date, logins: list) -> list[Cast]:
                         areas_for_improvement="Delegation",
                         today=today,
                     )
-                logins.append((f"{program.short_name} applicant (next year)", user.email))
+                logins.append((f"{program.short_name} applicant", user.email))
         casts.append(cast)
     return casts

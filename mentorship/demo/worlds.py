@@ -103,14 +103,24 @@ def _schedule(clock: Clock, m: Mentorship, offset: int, *, kind=MeetingKind.CHEC
 
 
 def _pair(clock: Clock, cast: Cast, mentor: User, mentee: User, offset: int, origin=MentorshipOrigin.COORDINATOR):
+    """The coordinator pairs them on that day, in the cohort of that day's program year."""
+    from programs.models import Role
+
+    from .people import program_cohort_on
+
+    day = clock.day(offset)
+    cohort = program_cohort_on(cast.program, day, today=clock.today)
+    if cohort.pk != cast.cohorts.running.pk:
+        cast.enrol_on(user=mentor, role=Role.MENTOR, cohort=cohort, day=day)
+        cast.enrol_on(user=mentee, role=Role.MENTEE, cohort=cohort, day=day)
     return services.mentorship_create(
         program=cast.program,
-        cohort=cast.cohorts.running,
+        cohort=cohort,
         mentor=mentor,
         mentee=mentee,
         by=cast.coordinator,
         origin=origin,
-        today=clock.day(offset),
+        today=day,
     )
 
 
@@ -290,13 +300,14 @@ def hhs(clock: Clock, cast: Cast) -> list:
 
     from .people import enrol
 
+    cast.fields[m4.pk, Role.MENTEE] = {"platform_preference": "senior_to_junior"}
     enrol(
         user=m4,
         cohort=cast.cohorts.running,
         role=Role.MENTEE,
         by=cast.coordinator,
         today=clock.today,
-        platform_preference="senior_to_junior",
+        **cast.fields[m4.pk, Role.MENTEE],
     )
     s4 = _pair(clock, cast, m1, m4, -14)
     _log(clock, s4, m4, -7, 60, notes="Orientation and first conversation about my IDP.")
@@ -387,14 +398,12 @@ def ky(clock: Clock, cast: Cast) -> list:
 def _last_year_fit_check(clock: Clock, cast: Cast, *, mentor: User, mentee: User) -> None:
     from programs.models import Role
 
-    from .people import enrol, program_cohorts
+    from .people import program_cohort_on
 
-    y = clock.today.year - 1
-    enrolled_on, started_on = datetime.date(y, 7, 1), datetime.date(y, 8, 14)
-    previous = program_cohorts(cast.program, enrolled_on).running
-    for user, role in ((mentor, Role.MENTOR), (mentee, Role.MENTEE)):
-        fields = {} if role == Role.MENTOR else {"needs": "Confidence with difficult conversations"}
-        enrol(user=user, cohort=previous, role=role, by=cast.coordinator, today=enrolled_on, **fields)
+    started_on = datetime.date(clock.today.year - 1, 8, 14)
+    previous = program_cohort_on(cast.program, started_on, today=clock.today)
+    cast.enrol_on(user=mentor, role=Role.MENTOR, cohort=previous, day=started_on)
+    cast.enrol_on(user=mentee, role=Role.MENTEE, cohort=previous, day=started_on)
     k = services.mentorship_create(
         program=cast.program,
         cohort=previous,
