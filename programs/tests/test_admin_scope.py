@@ -338,6 +338,8 @@ SIXTH_PROGRAM = {
     "cohorts-0-starts_on": "2026-03-01",
     "cohorts-0-ends_on": "2030-08-31",
     "cohorts-0-participant_cap": "2",
+    "event_patterns-TOTAL_FORMS": "0",
+    "event_patterns-INITIAL_FORMS": "0",
     "coordinator_links-TOTAL_FORMS": "0",
     "coordinator_links-INITIAL_FORMS": "0",
     "coordinator_links-MIN_NUM_FORMS": "0",
@@ -462,6 +464,7 @@ def test_adding_a_program_goes_through_program_create(coordinator_client, world,
         "org_unit_label": "Unit", "max_mentees_per_mentor": 1, "max_mentors_per_mentee": 1,
         "invitation_expiry_days": 10, "org_unit_preference": "any", "goals_document_name": "Goals",
         "cohorts-TOTAL_FORMS": 0, "cohorts-INITIAL_FORMS": 0,
+        "event_patterns-TOTAL_FORMS": 0, "event_patterns-INITIAL_FORMS": 0,
         "coordinator_links-TOTAL_FORMS": 0, "coordinator_links-INITIAL_FORMS": 0,
     }  # fmt: skip
 

@@ -56,7 +56,7 @@ def program_form(program: Program, **changes) -> dict:
     data.update(changes)
     for key in ("matching_methods", "platforms"):
         data[key] = list(data[key]) if isinstance(data[key], list) else data[key]
-    for prefix in ("cohorts", "coordinator_links"):
+    for prefix in ("cohorts", "event_patterns", "coordinator_links"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0", f"{prefix}-MAX_NUM_FORMS": "1000"})
     return data
 
