@@ -432,12 +432,15 @@ def _last_year_fit_check(clock: Clock, cast: Cast, *, mentor: User, mentee: User
 WORLDS = {"aahpm": aahpm, "hpmsnj": hpmsnj, "hhs": hhs, "wtap": wtap, "ky-connections": ky}
 
 
-def seed() -> list[tuple[str, str]]:
-    """Build (or find) the demo; returns the logins to print."""
+def seed(*, worlds: bool = True) -> list[tuple[str, str]]:
+    """Build (or find) the demo; returns the logins to print. Without `worlds`,
+    only the people, cohorts and enrolments."""
     clock = Clock()
     admin = ensure_user(f"admin@{DEMO_DOMAIN}", "Site", "Administrator", staff=True, superuser=True)
     logins = [("superuser (all programs)", admin.email)]
     casts = people_seed(today=clock.today, logins=logins)
+    if not worlds:
+        return logins
     after = []
     for cast in casts:
         program = cast.program

@@ -97,10 +97,11 @@ def mobile_page(browser, live_server):
 
 @pytest.fixture
 def demo_data(transactional_db):
-    """The five programs' demo cohorts and accounts (seed_demo is idempotent)."""
+    """The five programs' demo cohorts and accounts, without the demo's pairs and
+    history: the journeys build their own (seed_demo is idempotent)."""
     from django.core.management import call_command
 
-    call_command("seed_demo", quiet=True)
+    call_command("seed_demo", quiet=True, people_only=True)
 
 
 def url(live_server, path: str) -> str:

@@ -15,11 +15,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true")
+        parser.add_argument(
+            "--people-only",
+            action="store_true",
+            help="Only the people, cohorts and enrolments, no pairs or history (for tests that build their own).",
+        )
 
-    def handle(self, *args, quiet=False, **options):
+    def handle(self, *args, quiet=False, people_only=False, **options):
         started = time.perf_counter()
         with transaction.atomic():
-            logins = seed()
+            logins = seed(worlds=not people_only)
         self.logins = logins
         if quiet:
             return
