@@ -39,8 +39,7 @@ def cohort_year_plan(*, program: Program, year: int) -> dict:
     A program whose mentorships end with the program year (KY: “begin annually in
     January and conclude in December”) has a cohort per calendar year, named
     “2026”; applications open on 1 November before it (pairings are announced at
-    the January kick-off) and close on 31 October, when the next year's open, so
-    one KY cohort at a time takes applications. Every other program takes in a
+    the January kick-off) and close when it ends. Every other program takes in a
     cohort a year, named “2026–2027”, that runs two years so a one-year
     mentorship begun late in the intake year can finish in it; people enrol
     during its intake year.
@@ -51,7 +50,7 @@ def cohort_year_plan(*, program: Program, year: int) -> dict:
             "starts_on": datetime.date(year, 1, 1),
             "ends_on": datetime.date(year, 12, 31),
             "enrolment_opens_on": datetime.date(year - 1, 11, 1),
-            "enrolment_closes_on": datetime.date(year, 10, 31),
+            "enrolment_closes_on": datetime.date(year, 12, 31),
         }
     return {
         "name": f"{year}–{year + 1}",
