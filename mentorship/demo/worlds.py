@@ -389,8 +389,14 @@ def ky(clock: Clock, cast: Cast) -> list:
     # Mentee 4's first-line supervisor is mentor 4, the only mentor with a free place: the match run
     # leaves mentee 4 unmatched rather than propose the supervisor.
     profile = e4.profile
-    profile.supervisor = services.supervisor_resolve(user=e4, email=m4.email)
-    profile.save(update_fields=["supervisor"])
+    services.profile_update(
+        profile=profile,
+        user_fields={},
+        fields={},
+        supervisor_email=m4.email,
+        skills_offered=list(profile.skills_offered.all()),
+        development_needs=list(profile.development_needs.all()),
+    )
     matching_services.match_run_create(program=cast.program, cohort=cast.cohorts.running, by=cast.coordinator)
     return after
 
