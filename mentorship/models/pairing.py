@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .people import User
@@ -33,7 +34,8 @@ class Invitation(models.Model):
     source = models.CharField(max_length=12, choices=InvitationSource.choices, default=InvitationSource.DIRECTORY)
     state = models.CharField(max_length=10, choices=InvitationState.choices, default=InvitationState.PENDING)
     decline_reason = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # When it was sent: the service's `now` (the demo's invitations are sent months ago).
+    created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     responded_at = models.DateTimeField(null=True, blank=True)
     expiry_reminder_sent_at = models.DateTimeField(null=True, blank=True)

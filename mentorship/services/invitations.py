@@ -61,6 +61,7 @@ def invitation_send(
         mentor=mentor,
         message=message.strip(),
         source=source,
+        created_at=now,
         expires_at=now + datetime.timedelta(days=program.invitation_expiry_days),
     )
     invitation.full_clean()

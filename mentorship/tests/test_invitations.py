@@ -141,6 +141,17 @@ def test_duplicate_pending_invitation_is_refused(aahpm):
     assert Invitation.objects.filter(mentee=mentee, mentor=mentor).count() == 1
 
 
+def test_an_invitation_is_stamped_with_the_moment_the_service_sends_it(aahpm):
+    """The "Sent" date is the service's `now`, not the moment the row is written
+    (the demo sends its invitations weeks before the day it runs)."""
+    mentee, mentor = mentee_in(aahpm), mentor_in(aahpm)
+    sent = timezone.now() - datetime.timedelta(days=20)
+    invitation = invite(aahpm, mentee, mentor, now=sent)
+    invitation.refresh_from_db()
+    assert invitation.created_at == sent
+    assert invitation.expires_at == sent + datetime.timedelta(days=aahpm.program.invitation_expiry_days)
+
+
 def test_a_declined_invitation_may_be_sent_again(aahpm):
     mentee, mentor = mentee_in(aahpm), mentor_in(aahpm)
     services.invitation_decline(invitation=invite(aahpm, mentee, mentor), by=mentor)
