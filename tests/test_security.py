@@ -300,7 +300,7 @@ def site_values(w: World, name: str) -> dict:
         return {"pk": w.invitation.pk}
     if name.startswith("meetings:detail") and name not in ("meetings:list", "meetings:new"):
         return {"pk": w.held.pk}
-    if name.startswith("worklife:goal_") and name not in ("goals:new",):
+    if name in ("goals:edit", "goals:delete"):
         return {"pk": w.goal.pk}
     # mentorships/<pk>/… (the pair's page, meetings, goals, agreement)
     return {"pk": pair_pk, "slug": w.program.slug, "token": "forged"}
