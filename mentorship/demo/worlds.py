@@ -23,11 +23,12 @@ from mentorship.models import (
     MentorshipOrigin,
     User,
 )
+from programs.models import Role
 from programs.rules import add_months
 from surveys import services as survey_services
 from surveys.models import QuestionKind, SurveyInvitation
 
-from .people import DEMO_DOMAIN, Cast, ensure_user, people_seed
+from .people import DEMO_DOMAIN, Cast, enrol, ensure_user, people_seed, program_cohort_on
 
 # Answer a question with the choice its survey alerts the coordinators on (KY: not a good fit).
 ALERT = object()
@@ -104,10 +105,6 @@ def _schedule(clock: Clock, m: Mentorship, offset: int, *, kind=MeetingKind.CHEC
 
 def _pair(clock: Clock, cast: Cast, mentor: User, mentee: User, offset: int, origin=MentorshipOrigin.COORDINATOR):
     """The coordinator pairs them on that day, in the cohort of that day's program year."""
-    from programs.models import Role
-
-    from .people import program_cohort_on
-
     day = clock.day(offset)
     cohort = program_cohort_on(cast.program, day, today=clock.today)
     if cohort.pk != cast.cohorts.running.pk:
@@ -296,10 +293,6 @@ def hhs(clock: Clock, cast: Cast) -> list:
     _agreement(clock, s3, frequency="monthly", mentor_offset=-335, mentee_offset=-333)
     _history(clock, s3, first=-330, last=-75, every=30, minutes=60)
     # Dual role: mentor 4 is also a mentee of mentor 1, two weeks in.
-    from programs.models import Role
-
-    from .people import enrol
-
     cast.fields[m4.pk, Role.MENTEE] = {"platform_preference": "senior_to_junior"}
     enrol(
         user=m4,
@@ -402,23 +395,9 @@ def ky(clock: Clock, cast: Cast) -> list:
 
 
 def _last_year_fit_check(clock: Clock, cast: Cast, *, mentor: User, mentee: User) -> None:
-    from programs.models import Role
-
-    from .people import program_cohort_on
-
     started_on = datetime.date(clock.today.year - 1, 8, 14)
-    previous = program_cohort_on(cast.program, started_on, today=clock.today)
-    cast.enrol_on(user=mentor, role=Role.MENTOR, cohort=previous, day=started_on)
-    cast.enrol_on(user=mentee, role=Role.MENTEE, cohort=previous, day=started_on)
-    k = services.mentorship_create(
-        program=cast.program,
-        cohort=previous,
-        mentor=mentor,
-        mentee=mentee,
-        by=cast.coordinator,
-        today=started_on,
-    )
     offset = (started_on - clock.today).days
+    k = _pair(clock, cast, mentor, mentee, offset)
     for extra, who in ((6, mentor), (40, mentee), (75, mentor)):
         _log(clock, k, who, offset + extra, 60, mode=MeetingMode.IN_PERSON)
     due = add_months(started_on, cast.program.fit_check_after_months or 3)
@@ -431,7 +410,7 @@ def _last_year_fit_check(clock: Clock, cast: Cast, *, mentor: User, mentee: User
         by=cast.coordinator,
         reason="The program year ended; not a good fit, not continued.",
         completed=True,
-        today=previous.ends_on,
+        today=k.cohort.ends_on,
     )
 
 
