@@ -51,6 +51,7 @@ from .goals import (  # noqa: F401
 from .invitations import (  # noqa: F401
     INVITATION_NOT_PENDING,
     invitation_accept,
+    invitation_accept_refusal,
     invitation_decline,
     invitation_expire,
     invitation_send,
@@ -123,7 +124,10 @@ from .pairing import (  # noqa: F401
     PLATFORM_MISMATCH,
     SOFT_RULES,
     SUPERVISOR_CHAIN,
+    YOU_ARE_AT_CAPACITY,
+    MentorAtCapacity,
     mentee_cohort,
+    mentor_at_capacity,
     pair_check,
 )
 from .participant_import import (  # noqa: F401

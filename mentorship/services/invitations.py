@@ -16,9 +16,11 @@ from .pairing import (
     INVITE_YOURSELF,
     MENTEE_NOT_APPROVED,
     NOT_SELF_SELECTION,
+    MentorAtCapacity,
     _check_pair,
     _lock_people,
     mentee_cohort,
+    pair_check,
 )
 
 INVITATION_NOT_PENDING = "This invitation is already {state}."
@@ -126,20 +128,44 @@ def _invitation_accept(*, invitation: Invitation, by: User, now: datetime.dateti
         raise _PastItsDate
     if invitation.state != InvitationState.PENDING:
         raise RuleViolation(INVITATION_NOT_PENDING.format(state=invitation.get_state_display().lower()), code="state")
-    mentorship = _mentorship_create(
-        program=invitation.program,
-        cohort=invitation.cohort,
-        mentor=invitation.mentor,
-        mentee=invitation.mentee,
-        origin=MentorshipOrigin.INVITATION,
-        created_by=by,
-        invitation=invitation,
-        today=timezone.localdate(now),
-    )
+    try:
+        mentorship = _mentorship_create(
+            program=invitation.program,
+            cohort=invitation.cohort,
+            mentor=invitation.mentor,
+            mentee=invitation.mentee,
+            origin=MentorshipOrigin.INVITATION,
+            created_by=by,
+            invitation=invitation,
+            today=timezone.localdate(now),
+        )
+    except MentorAtCapacity as full:
+        # The mentor is the one reading it: "You already mentor…", not their own name.
+        raise full.for_reader(by) from None
     invitation.state = InvitationState.ACCEPTED
     invitation.responded_at = now
     invitation.save(update_fields=["state", "responded_at"])
     return mentorship
+
+
+def invitation_accept_refusal(*, invitation: Invitation, reader: User, today: datetime.date | None = None) -> str:
+    """Why accepting this pending invitation would be refused now, in the
+    reader's words; "" when nothing stands in the way. The invitation page
+    asks it to disable Accept with the reason beside it, so the rule is the
+    pair check's, as the accept itself applies it."""
+    try:
+        pair_check(
+            program=invitation.program,
+            mentor=invitation.mentor,
+            mentee=invitation.mentee,
+            cohort=invitation.cohort,
+            today=today,
+        )
+    except MentorAtCapacity as full:
+        return full.for_reader(reader).message
+    except RuleViolation as error:
+        return error.message
+    return ""
 
 
 @transaction.atomic

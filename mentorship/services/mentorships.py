@@ -23,18 +23,16 @@ from ..models import (
     MentorshipState,
     User,
 )
-from ..selectors.capacity import mentor_active_count
 from ..selectors.meetings import has_held_meeting
 from .access import ONLY_THE_COORDINATOR, is_coordinator_of, partner_or_coordinator
 from .notifications import notify
 from .pairing import (
     MENTEE_NOT_APPROVED,
-    MENTOR_AT_CAPACITY,
     SOFT_RULES,
     _check_pair,
     _lock_people,
-    _plural,
     mentee_cohort,
+    mentor_at_capacity,
 )
 
 NOT_YOUR_INVITATION = "Only {who} can do that."
@@ -115,13 +113,7 @@ def _mentorship_create(
             mentorship.save()
     except IntegrityError:
         # The slot constraints caught a race the lock did not: refuse cleanly.
-        count = mentor_active_count(mentor=mentor, program=program)
-        raise RuleViolation(
-            MENTOR_AT_CAPACITY.format(
-                mentor=mentor, count=count, people=_plural(count, "person", "people"), program=program.short_name
-            ),
-            code="mentor_full",
-        )
+        raise mentor_at_capacity(program=program, mentor=mentor)
     # Accepting one mentor withdraws the mentee's other pending invitations once
     # the mentee has all the mentors the program allows.
     if active.filter(mentee=mentee).count() >= program.max_mentors_per_mentee:

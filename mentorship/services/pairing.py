@@ -35,6 +35,13 @@ COHORT_CLOSED = "{cohort} is closed, so no new pairs can form in it."
 MENTOR_AT_CAPACITY = "{mentor} already mentors {count} {people}, the most {program} allows. Choose another mentor."
 
 
+# The same refusal as the mentor reads it (accepting an invitation while full).
+YOU_ARE_AT_CAPACITY = (
+    "You already mentor {count} {people}, the most {program} allows, so you cannot take on another mentee "
+    "until one of your mentorships ends. You can decline this invitation."
+)
+
+
 MENTEE_HAS_MENTOR = (
     "{mentee} already has {count} {mentors} in {program}, the most the program allows at a time."
 )
@@ -65,6 +72,29 @@ PLATFORM_MISMATCH = "The {platform} platform pairs {mentee} with a mentor of {wa
 
 # Rules a coordinator may deliberately set aside, with a recorded reason.
 SOFT_RULES = {"not_approved", "pair_ended", "platform"}
+
+
+class MentorAtCapacity(RuleViolation):
+    """The mentor has no free place. The refusal carries the facts, so each
+    reader is told in their own words: the mentor "You already mentor…",
+    a mentee or a coordinator the mentor's name."""
+
+    def __init__(self, *, program: Program, mentor: User, count: int, reader: User | None = None):
+        self.program, self.mentor, self.count, self.reader = program, mentor, count, reader
+        people = _plural(count, "person", "people")
+        if reader is not None and reader.pk == mentor.pk:
+            message = YOU_ARE_AT_CAPACITY.format(count=count, people=people, program=program.short_name)
+        else:
+            message = MENTOR_AT_CAPACITY.format(mentor=mentor, count=count, people=people, program=program.short_name)
+        super().__init__(message, code="mentor_full")
+
+    def for_reader(self, reader: User | None) -> "MentorAtCapacity":
+        return MentorAtCapacity(program=self.program, mentor=self.mentor, count=self.count, reader=reader)
+
+
+def mentor_at_capacity(*, program: Program, mentor: User) -> MentorAtCapacity:
+    """The refusal for a mentor with no free place, counting their active pairs now."""
+    return MentorAtCapacity(program=program, mentor=mentor, count=mentor_active_count(program=program, mentor=mentor))
 
 
 def _lock_people(*users: User) -> None:
@@ -152,13 +182,7 @@ def _check_pair(
             PAIR_ENDED_BEFORE.format(mentor=mentor, mentee=mentee, program=program.short_name), code="pair_ended"
         )
     if not free_places(program=program, mentor=mentor):
-        count = mentor_active_count(program=program, mentor=mentor)
-        raise RuleViolation(
-            MENTOR_AT_CAPACITY.format(
-                mentor=mentor, count=count, people=_plural(count, "person", "people"), program=program.short_name
-            ),
-            code="mentor_full",
-        )
+        raise mentor_at_capacity(program=program, mentor=mentor)
     count = active.filter(mentee=mentee).count()
     if count >= program.max_mentors_per_mentee:
         raise RuleViolation(

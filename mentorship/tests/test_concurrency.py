@@ -62,7 +62,8 @@ def test_fifty_simultaneous_accepts_fill_a_cap_two_mentor_exactly():
     assert others == [], f"unexpected outcomes: {others!r}"
     assert len(accepted) == 2
     assert len(refusals) == ACCEPTS - 2
-    full = services.MENTOR_AT_CAPACITY.format(mentor=mentor, count=2, people="people", program="AAHPM")
+    # The mentor is the one accepting, so the refusal speaks to them.
+    full = services.YOU_ARE_AT_CAPACITY.format(count=2, people="people", program="AAHPM")
     assert {r.message for r in refusals} == {full}
     assert {r.code for r in refusals} == {"mentor_full"}
 

@@ -7,7 +7,9 @@ import datetime
 import pytest
 import time_machine
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from mentorship import services
 from mentorship.models import (
@@ -567,12 +569,69 @@ def test_accept_checks_the_rules_again(aahpm):
     services.invitation_accept(invitation=invitations[0], by=mentor)
     services.invitation_accept(invitation=invitations[1], by=mentor)
 
-    with refused(services.MENTOR_AT_CAPACITY.format(mentor=mentor, count=2, people="people", program="AAHPM")):
+    # The mentor reads it: in their own words, not their own name.
+    with refused(services.YOU_ARE_AT_CAPACITY.format(count=2, people="people", program="AAHPM")):
         services.invitation_accept(invitation=invitations[2], by=mentor)
 
     invitations[2].refresh_from_db()
     assert invitations[2].state == InvitationState.PENDING
     assert Mentorship.objects.filter(mentor=mentor, state=MentorshipState.ACTIVE).count() == 2
+
+
+def _full_mentor_with_an_invitation(aahpm):
+    """An AAHPM mentor invited while free, then full (two mentees) before answering."""
+    mentor, mentee = mentor_in(aahpm), mentee_in(aahpm)
+    invitation = invite(aahpm, mentee, mentor)
+    fill(aahpm, mentor, 2)
+    return mentor, mentee, invitation
+
+
+def test_a_full_mentor_reads_why_accept_is_disabled_in_their_own_words(aahpm, client):
+    mentor, _, invitation = _full_mentor_with_an_invitation(aahpm)
+    client.force_login(mentor)
+
+    body = client.get(invitation.get_absolute_url()).content.decode()
+
+    you = services.YOU_ARE_AT_CAPACITY.format(count=2, people="people", program="AAHPM")
+    assert "You have 0 of 2 places free in AAHPM." in body
+    assert f'<div class="alert alert-warning" id="accept-refusal" role="alert">{you}</div>' in body
+    assert 'type="submit" disabled aria-describedby="accept-refusal">Accept</button>' in body
+    assert escape(mentor.display_name) + " already mentors" not in body
+
+
+def test_a_free_mentors_accept_is_enabled(aahpm, client):
+    mentor, mentee = mentor_in(aahpm), mentee_in(aahpm)
+    invitation = invite(aahpm, mentee, mentor)
+    client.force_login(mentor)
+
+    body = client.get(invitation.get_absolute_url()).content.decode()
+
+    assert '<button class="btn btn-success" type="submit">Accept</button>' in body
+    assert "accept-refusal" not in body
+
+
+def test_a_full_mentors_accept_posted_anyway_is_refused_once_in_their_words(aahpm, client):
+    mentor, _, invitation = _full_mentor_with_an_invitation(aahpm)
+    client.force_login(mentor)
+
+    body = client.post(reverse("invitations:accept", args=[invitation.pk])).content.decode()
+
+    you = services.YOU_ARE_AT_CAPACITY.format(count=2, people="people", program="AAHPM")
+    assert body.count(you) == 1
+    assert 'disabled aria-describedby="accept-refusal"' in body
+    invitation.refresh_from_db()
+    assert invitation.state == InvitationState.PENDING
+
+
+def test_the_mentee_reads_the_full_mentors_name(aahpm, client):
+    mentor, mentee, invitation = _full_mentor_with_an_invitation(aahpm)
+
+    with refused(services.MENTOR_AT_CAPACITY.format(mentor=mentor, count=2, people="people", program="AAHPM")):
+        invite(aahpm, mentee_in(aahpm), mentor)
+    # The mentee's own page of the pending invitation offers no Accept and no refusal meant for the mentor.
+    client.force_login(mentee)
+    body = client.get(invitation.get_absolute_url()).content.decode()
+    assert "You already mentor" not in body
 
 
 def test_coordinator_pairing_withdraws_the_mentees_pending_invitations(aahpm):

@@ -9,6 +9,7 @@ from programs.errors import FAILED, RuleViolation, submit
 
 from .. import selectors, services
 from ..forms.invitations import DeclineForm
+from ..models import InvitationState
 
 
 @login_required
@@ -17,16 +18,24 @@ def invitations(request):
     return render(request, "mentorship/invitations/invitations.html", lists)
 
 
-def _invitation_page(request, invitation, decline_form=None):
+def _invitation_page(request, invitation, decline_form=None, refusal=""):
+    """One invitation. A refused answer (`refusal`) is said once: beside a
+    pending invitation's Accept, which it disables, or at the top otherwise."""
+    role = invitation.role_of(request.user)
+    pending = invitation.state == InvitationState.PENDING
+    if role == "mentor" and pending and not refusal:
+        refusal = services.invitation_accept_refusal(invitation=invitation, reader=request.user)
     return render(
         request,
         "mentorship/invitations/invitation_detail.html",
         {
             "invitation": invitation,
-            "is_mentor": invitation.role_of(request.user) == "mentor",
-            "is_mentee": invitation.role_of(request.user) == "mentee",
+            "is_mentor": role == "mentor",
+            "is_mentee": role == "mentee",
             "decline_form": decline_form or DeclineForm(),
             "free_places": selectors.free_places(program=invitation.program, mentor=invitation.mentor),
+            "accept_refusal": refusal if role == "mentor" and pending else "",
+            "refusal": refusal if not (role == "mentor" and pending) else "",
         },
     )
 
@@ -48,9 +57,8 @@ def invitation_accept(request, pk):
     try:
         mentorship = services.invitation_accept(invitation=invitation, by=request.user)
     except RuleViolation as error:
-        messages.error(request, error.message)
         invitation.refresh_from_db()
-        return _invitation_page(request, invitation)
+        return _invitation_page(request, invitation, refusal=error.message)
     messages.success(request, f"You are now {mentorship.mentee.display_name}'s mentor.")
     return redirect(mentorship.get_absolute_url())
 
