@@ -200,15 +200,20 @@ def compliance_compute(
     next_meeting: datetime.date | None = None,
     months_from: datetime.date | None = None,
     urls: dict | None = None,
+    partner: str = "",
 ) -> Compliance:
     """The compliance of one active mentorship on `today`.
 
     `meetings` are its held meetings (all of them, or those since `months_from`
     when `last_contact` and `held_kinds` are given from a summary).
     `agreement` is {"exists", "signed_by_both", "meeting_frequency"} or None.
+    `partner` is the other one of the pair as the reader of the due items
+    knows them: a person in two pairs (HHS's dual role) reads one item per pair.
     """
     urls = urls or {}
     name = program.short_name
+    with_partner = f" with {partner}" if partner else ""
+    meet = f"meet {partner}" if partner else "meet"
     if last_contact is None and meetings:
         last_contact = max(m.day for m in meetings)
     if held_kinds is None:
@@ -237,9 +242,9 @@ def compliance_compute(
         if today > deadline or (deadline - today).days <= DUE_WITHIN_DAYS:
             due.append(
                 {
-                    "text": f"{name}: meet by {_fmt(deadline)} ({cadence.label} contact)"
+                    "text": f"{name}: {meet} by {_fmt(deadline)} ({cadence.label} contact)"
                     if today <= deadline
-                    else f"{name}: contact is overdue since {_fmt(deadline)} — plan a meeting",
+                    else f"{name}: contact{with_partner} is overdue since {_fmt(deadline)} — plan a meeting",
                     "url": urls.get("meeting_new", ""),
                     "when": deadline,
                 }
@@ -297,7 +302,7 @@ def compliance_compute(
                 findings.append(Finding(DUE, f"{left} more minutes of contact needed by {_fmt(month_end)}"))
                 due.append(
                     {
-                        "text": f"{name}: {left} more minutes of contact this month (minimum {minimum})",
+                        "text": f"{name}: {left} more minutes of contact{with_partner} this month (minimum {minimum})",
                         "url": urls.get("meeting_new", ""),
                         "when": month_end,
                     }
@@ -320,7 +325,7 @@ def compliance_compute(
         else:
             status = "upcoming"
         milestones.append(Milestone(key, label, False, deadline, status))
-        due.append({"text": f"{name}: {todo[0].lower()}{todo[1:]}", "url": url, "when": deadline})
+        due.append({"text": f"{name}: {todo[0].lower()}{todo[1:]}{with_partner}", "url": url, "when": deadline})
 
     if program.requires_discovery_call:
         first_month_milestone(
@@ -357,7 +362,7 @@ def compliance_compute(
         if status in ("due", "overdue"):
             due.append(
                 {
-                    "text": f"{name}: hold the wrap-up call before the mentorship ends",
+                    "text": f"{name}: hold the wrap-up call{with_partner} before the mentorship ends",
                     "url": urls.get("meeting_wrapup", urls.get("meeting_new", "")),
                     "when": planned_end_on,
                 }
@@ -455,9 +460,11 @@ def compliance_for(*, mentorship, today: datetime.date | None = None) -> Complia
     )
 
 
-def annotate_health(mentorships, today: datetime.date | None = None):
+def annotate_health(mentorships, today: datetime.date | None = None, reader=None):
     """Set `.health` ({code, label, reason} or None) and `.due_extra` (a list of
     {text, url, when}) on each mentorship, in five queries whatever the count.
+    Given the `reader` (one of each pair: a participant's dashboard), the due
+    items name their partner.
 
     Only the last few months' meetings are fetched; the last contact and which
     kinds of meeting were ever held come from one grouped query.
@@ -526,6 +533,7 @@ def annotate_health(mentorships, today: datetime.date | None = None):
             next_meeting=next_meeting.get(m.pk),
             months_from=months_from,
             urls=_urls(m.pk),
+            partner=m.partner_of(reader).display_name if reader is not None and m.is_partner(reader) else "",
         )
         m.compliance = result
         m.health = result.health

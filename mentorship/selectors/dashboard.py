@@ -15,7 +15,8 @@ PENDING_CONSIDERED = 50
 
 def dashboard_for(*, user) -> dict:
     lists = invitations_for_user(user=user)
-    mentorships = annotate_health(mentorships_for_user(user=user))  # meetings, contact hours, milestones
+    # Meetings, contact hours, milestones; each due item names the partner.
+    mentorships = annotate_health(mentorships_for_user(user=user), reader=user)
     received_pending = list(lists["received"].filter(state=InvitationState.PENDING)[:PENDING_CONSIDERED])
     return {
         "enrollments": enrollments_for_user(user=user),

@@ -385,6 +385,24 @@ def test_the_dashboard_shows_health_and_the_agreement_due_step(client):
     assert "badge-health-on_track" in page
 
 
+@time_machine.travel(at(2026, 3, 10), tick=False)
+def test_a_dual_role_person_reads_one_due_item_per_pair_naming_the_partner(client):
+    """HHS: "participants can serve simultaneously as a mentor and mentee" — two
+    pairs, each with its agreement to sign, are two items, never one line twice."""
+    person = UserFactory(first_name="Dana", last_name="Both")
+    mentee = UserFactory(first_name="Eli", last_name="Junior")
+    mentor = UserFactory(first_name="Fay", last_name="Senior")
+    as_mentor = pair_in("hhs", D(2026, 3, 1), mentor=person, mentee=mentee)
+    pair_in(as_mentor.cohort, D(2026, 3, 1), mentor=mentor, mentee=person)
+    client.force_login(person)
+
+    page = client.get(reverse("dashboard")).content.decode()
+
+    assert page.count("HHS: draft and sign the mentoring agreement with Eli Junior</a>") == 1
+    assert page.count("HHS: draft and sign the mentoring agreement with Fay Senior</a>") == 1
+    assert "HHS: draft and sign the mentoring agreement</a>" not in page
+
+
 @time_machine.travel(at(2026, 4, 5), tick=False)
 def test_the_mentorship_page_shows_the_health_label(client):
     mentorship = pair_in("aahpm", D(2026, 3, 1))
