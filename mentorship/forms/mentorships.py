@@ -3,11 +3,16 @@
 from django import forms
 
 
+# Nothing is chosen for the person: ending a mentorship "completed" or "early"
+# is theirs to say (a preselected "completed" was sent by those who meant early).
+OUTCOME_REQUIRED = "Choose whether you completed the mentorship or are ending it early."
+
+
 class EndMentorshipForm(forms.Form):
     outcome = forms.ChoiceField(
         choices=[("completed", "We completed the mentorship"), ("ended_early", "End it early")],
         widget=forms.RadioSelect,
-        initial="completed",
+        error_messages={"required": OUTCOME_REQUIRED},
     )
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Reason or summary")
 

@@ -2,6 +2,7 @@
 agreed duration, extending and reassigning."""
 
 import datetime
+import re
 from http import HTTPStatus
 
 import pytest
@@ -10,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from mentorship import services
+from mentorship.forms.mentorships import OUTCOME_REQUIRED
 from mentorship.models import MeetingKind, MeetingStatus, Mentorship, MentorshipState, Notification
 from mentorship.tests.factories import UserFactory
 from programs import rules
@@ -112,6 +114,32 @@ def test_hhs_mentorship_page_says_when_ending_becomes_possible(client, time_mach
             program="HHS", months=3, date="10 June 2026", coordinator="OPDIV coordinator"
         )
     ) in response.content.decode()
+
+
+def test_the_end_form_chooses_no_outcome_for_the_person(client):
+    mentorship = started("wtap", on=None)
+    client.force_login(mentorship.mentee)
+
+    body = client.get(mentorship.get_absolute_url()).content.decode()
+
+    assert "We completed the mentorship" in body and "End it early" in body
+    radios = re.findall(r'<input type="radio"[^>]*name="outcome"[^>]*>', body)
+    assert len(radios) == 2
+    assert not any(re.search(r"\bchecked\b", radio) for radio in radios)
+
+
+def test_ending_without_choosing_an_outcome_asks_for_one_and_ends_nothing(client):
+    mentorship = started("wtap", on=None)
+    client.force_login(mentorship.mentee)
+
+    response = client.post(reverse("mentorships:end", args=[mentorship.pk]), {"reason": "We are both moving on."})
+
+    assert response.status_code == HTTPStatus.OK
+    body = response.content.decode()
+    assert OUTCOME_REQUIRED in body
+    assert "We are both moving on." in body  # what they typed is kept
+    mentorship.refresh_from_db()
+    assert mentorship.state == MentorshipState.ACTIVE
 
 
 # ---------------------------------------------------------------------------

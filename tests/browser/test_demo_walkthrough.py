@@ -70,6 +70,7 @@ def test_an_hhs_mentee_one_month_in_is_refused_an_early_end_with_the_rule(page, 
     page.get_by_role("link", name=re.compile(r"^Mentored by ")).first.click()
     end = page.locator("#end")
     expect(end).to_contain_text("only after 3 months")
+    end.get_by_label("End it early").check()  # nothing is chosen for them
     end.get_by_label("Reason").fill("We would like to try another pairing.")
     end.get_by_role("button", name="End mentorship").click()
     expect(page.get_by_role("alert").filter(has_text="3 months")).to_be_visible()
