@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from ..models import MeetingKind, MeetingMode
+from ..services.meetings import DURATION_TOO_LONG, DURATION_TOO_SHORT, MEETING_MINUTES_MAX, MEETING_MINUTES_MIN
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -37,6 +38,17 @@ class MeetingDateTimeField(forms.DateTimeField):
         return value
 
 
+class MeetingMinutesField(forms.IntegerField):
+    """A meeting's length in minutes: the meetings service's bounds, said in its words
+    ("at most 24 hours", not Django's "less than or equal to 1440")."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", MEETING_MINUTES_MIN)
+        kwargs.setdefault("max_value", MEETING_MINUTES_MAX)
+        kwargs.setdefault("error_messages", {"min_value": DURATION_TOO_SHORT, "max_value": DURATION_TOO_LONG})
+        super().__init__(**kwargs)
+
+
 def _tz_help() -> str:
     return f"Times are in {timezone.get_current_timezone_name().replace('_', ' ')} time."
 
@@ -53,7 +65,7 @@ class MeetingForm(forms.Form):
         initial=SCHEDULE,
     )
     starts_at = MeetingDateTimeField(label="Date and time")
-    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=1, max_value=1440, initial=60)
+    duration_minutes = MeetingMinutesField(label="Duration (minutes)", initial=60)
     kind = forms.ChoiceField(choices=MeetingKind.choices, initial=MeetingKind.CHECKIN)
     mode = forms.ChoiceField(choices=MeetingMode.choices, initial=MeetingMode.VIDEO)
     location = forms.CharField(max_length=200, required=False, help_text="Address, phone number or video link.")
@@ -74,7 +86,7 @@ class MeetingForm(forms.Form):
 
 
 class MeetingEditForm(forms.Form):
-    duration_minutes = forms.IntegerField(label="Duration (minutes)", min_value=1, max_value=1440)
+    duration_minutes = MeetingMinutesField(label="Duration (minutes)")
     kind = forms.ChoiceField(choices=MeetingKind.choices)
     mode = forms.ChoiceField(choices=MeetingMode.choices)
     location = forms.CharField(max_length=200, required=False)
@@ -84,9 +96,7 @@ class MeetingEditForm(forms.Form):
 
 
 class MarkHeldForm(forms.Form):
-    duration_minutes = forms.IntegerField(
-        label="How long did it last (minutes)?", min_value=1, max_value=1440, required=False
-    )
+    duration_minutes = MeetingMinutesField(label="How long did it last (minutes)?", required=False)
 
 
 class RescheduleForm(forms.Form):

@@ -61,7 +61,8 @@ from .invitations import (  # noqa: F401
 from .meetings import (  # noqa: F401
     BEFORE_START,
     DISCOVERY_ALREADY_HELD,
-    DURATION_RANGE,
+    DURATION_TOO_LONG,
+    DURATION_TOO_SHORT,
     LOG_IN_FUTURE,
     NOT_SCHEDULED,
     NOT_YET_HAPPENED,

@@ -32,7 +32,11 @@ NOT_SCHEDULED = "This meeting is {status}; only a scheduled meeting can be {acti
 NOT_YET_HAPPENED = "This meeting starts on {when}; mark it held once it has happened."
 RESCHEDULE_IN_PAST = "Choose a new time in the future."
 RESCHEDULE_SAME_TIME = "That is the time it is already scheduled for."
-DURATION_RANGE = "A meeting lasts between 1 minute and 24 hours."
+# A meeting lasts a minute to a day (the database's meeting_duration_sane agrees);
+# the meeting forms take their bounds and words from here.
+MEETING_MINUTES_MIN, MEETING_MINUTES_MAX = 1, 24 * 60
+DURATION_TOO_SHORT = "A meeting lasts at least 1 minute."
+DURATION_TOO_LONG = "A meeting lasts at most 24 hours (1,440 minutes)."
 DISCOVERY_ALREADY_HELD = "The discovery call was already logged on {date}; log this one as a check-in."
 
 
@@ -41,8 +45,10 @@ def _check_pair(mentorship: Mentorship, by: User, *, active: bool = True) -> Non
 
 
 def _check_duration(minutes: int) -> None:
-    if not 1 <= minutes <= 1440:
-        raise RuleViolation(DURATION_RANGE, code="duration")
+    if minutes < MEETING_MINUTES_MIN:
+        raise RuleViolation(DURATION_TOO_SHORT, code="duration", field="duration_minutes")
+    if minutes > MEETING_MINUTES_MAX:
+        raise RuleViolation(DURATION_TOO_LONG, code="duration", field="duration_minutes")
 
 
 def _local(moment: datetime.datetime) -> str:

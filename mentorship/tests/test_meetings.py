@@ -115,9 +115,11 @@ def test_a_second_discovery_call_is_refused(aahpm):
         )
 
 
-@pytest.mark.parametrize("duration", [0, 1441])
-def test_a_meeting_lasts_between_a_minute_and_a_day(aahpm, duration):
-    with time_machine.travel(NOW, tick=False), refused(services.meetings.DURATION_RANGE):
+@pytest.mark.parametrize(
+    ("duration", "message"), [(0, services.DURATION_TOO_SHORT), (1441, services.DURATION_TOO_LONG)]
+)
+def test_a_meeting_lasts_between_a_minute_and_a_day(aahpm, duration, message):
+    with time_machine.travel(NOW, tick=False), refused(message):
         schedule(aahpm, aahpm.mentor, at(2026, 4, 10), duration_minutes=duration)
 
 
@@ -243,6 +245,23 @@ def test_the_form_schedules_or_logs(client, aahpm):
     meeting = Meeting.objects.get()
     assert response.url == reverse("meetings:detail", kwargs={"pk": meeting.pk})
     assert (meeting.status, meeting.duration_minutes, meeting.starts_at) == ("held", 45, at(2026, 4, 1, 10))
+
+
+@pytest.mark.parametrize(
+    ("minutes", "message"), [("1441", services.DURATION_TOO_LONG), ("0", services.DURATION_TOO_SHORT)]
+)
+def test_the_meeting_form_says_how_long_a_meeting_may_be_in_words(client, aahpm, minutes, message):
+    client.force_login(aahpm.mentor)
+    url = reverse("meetings:new", kwargs={"pk": aahpm.pk})
+    data = {"status": "held", "starts_at": "2026-04-01T10:00", "duration_minutes": minutes, "kind": "checkin",
+            "mode": "phone", "location": "", "shared_notes": "", "private_note": ""}
+
+    with time_machine.travel(NOW, tick=False):
+        body = client.post(url, data).content.decode()
+
+    assert message in body
+    assert "less than or equal" not in body and "greater than or equal" not in body
+    assert not Meeting.objects.exists()
 
 
 def test_private_notes_are_for_their_author_alone(client, aahpm):
