@@ -63,6 +63,7 @@ class ProfileForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the page's <form> carries the token
+        self.helper.template = "_crispy_fields.html"  # the page's error summary says the non-field errors
         self.helper.layout = Layout(
             Fieldset(
                 "About you",

@@ -327,3 +327,38 @@ def test_an_unapproved_applicant_sees_no_participant_profile(client):
     EnrollmentFactory(user=approved, cohort=cohort, role=Role.MENTEE, state=EnrollmentState.APPROVED)
     client.force_login(approved)
     assert client.get(f"/people/{participant.pk}/").status_code == 200
+
+
+# What the page says ------------------------------------------------------------
+
+
+def _job_history_section(body: str) -> str:
+    return body[body.index("<legend>Job history</legend>") :]
+
+
+def test_profile_errors_are_summarised_at_the_top_each_linked_to_its_field(client, user):
+    response = client.post(PROFILE_URL, profile_data(first_name="", **{"jobs-0-end_year": "2010"}))
+
+    body = response.content.decode()
+    summary = body[body.index('id="error-summary"') : body.index("</div>", body.index('id="error-summary"'))]
+    assert body.index('id="error-summary"') < body.index("<legend")  # above the first fieldset
+    assert 'role="alert"' in body[body.rindex("<div", 0, body.index('id="error-summary"')) :][:200]
+    assert "autofocus" in summary
+    assert "Your profile was not saved. Please correct:" in summary
+    assert '<a href="#id_first_name">First name: This field is required.</a>' in summary
+    assert '<a href="#id_jobs-0-end_year">Job 1, end year: The end year is before the start year.</a>' in summary
+    # Each link lands on the field it names.
+    assert 'id="id_first_name"' in body and 'id="id_jobs-0-end_year"' in body
+
+
+def test_a_refusal_of_the_profile_service_is_in_the_summary_too(client, user):
+    response = client.post(PROFILE_URL, profile_data(supervisor_email="nobody@example.com"))
+
+    body = response.content.decode()
+    summary = body[body.index('id="error-summary"') : body.index("</ul>", body.index('id="error-summary"'))]
+    error = escape(services.people.SUPERVISOR_UNKNOWN)
+    assert f'<a href="#id_supervisor_email">Your supervisor&#x27;s email: {error}</a>' in summary
+
+
+def test_a_valid_profile_page_has_no_error_summary(client, user):
+    assert 'id="error-summary"' not in client.get(PROFILE_URL).content.decode()
