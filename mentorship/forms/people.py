@@ -99,14 +99,29 @@ class ProfileForm(forms.ModelForm):
         return photo
 
 
+JOB_TITLE_REQUIRED = "Give this job a title, or leave the whole row empty."
+
+
 class JobHistoryForm(forms.ModelForm):
     class Meta:
         model = JobHistoryEntry
         fields = ["title", "organisation", "start_year", "end_year", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The extra, empty row is optional as a whole, so none of its fields is
+        # marked required (crispy's asterisk); a row someone starts to fill in
+        # needs its title, which clean() asks for.
+        self.title_required = not self.empty_permitted
+        if self.empty_permitted:
+            for field in self.fields.values():
+                field.required = False
+
     def clean(self):
         cleaned = super().clean()
+        if not self.title_required and not cleaned.get("title") and "title" not in self.errors:
+            self.add_error("title", JOB_TITLE_REQUIRED)
         start, end = cleaned.get("start_year"), cleaned.get("end_year")
         if start and end and end < start:
             self.add_error("end_year", "The end year is before the start year.")

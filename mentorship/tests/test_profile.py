@@ -362,3 +362,37 @@ def test_a_refusal_of_the_profile_service_is_in_the_summary_too(client, user):
 
 def test_a_valid_profile_page_has_no_error_summary(client, user):
     assert 'id="error-summary"' not in client.get(PROFILE_URL).content.decode()
+
+
+def test_an_empty_job_history_row_marks_nothing_required(client, user):
+    body = _job_history_section(client.get(PROFILE_URL).content.decode())
+
+    assert 'for="id_jobs-0-title"' in body
+    assert "asteriskField" not in body and "requiredField" not in body
+
+
+def test_a_saved_job_keeps_its_title_required(client, user):
+    client.post(PROFILE_URL, profile_data())
+
+    body = _job_history_section(client.get(PROFILE_URL).content.decode())
+
+    saved, extra = body.split('<div id="div_id_jobs-1-title"', 1)
+    assert 'Title<span class="asteriskField">*</span>' in saved
+    assert "asteriskField" not in extra
+
+
+def test_a_started_job_history_row_needs_a_title(client, user):
+    response = client.post(PROFILE_URL, profile_data(**{"jobs-0-title": ""}))
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["formset"].errors == [{"title": [forms.people.JOB_TITLE_REQUIRED]}]
+    assert not Profile.objects.get(user=user).job_history.exists()
+
+
+def test_a_left_empty_job_history_row_is_ignored(client, user):
+    empty = {f"jobs-0-{name}": "" for name in ("title", "organisation", "start_year", "end_year", "description")}
+
+    response = client.post(PROFILE_URL, profile_data(**empty))
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert not Profile.objects.get(user=user).job_history.exists()
