@@ -1,11 +1,21 @@
 """A person's own profile and job history."""
 
+from collections.abc import Sequence
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Fieldset, Layout
 from django import forms
 
 from ..models import JobHistoryEntry, Profile, Skill, User
 from .photos import reencode_photo
+
+# The organisation unit in the words of the person's programs (Program.org_unit_label).
+ORG_UNIT_HELP = "{program}: the {label} you work in."
+ORG_UNIT_HELP_ANY = "The part of your organisation you work in, such as a department or division."
+
+
+def _org_unit_word(label: str) -> str:
+    return label if label.isupper() else label.lower()  # "OPDIV" stays, "Agency" reads "agency"
 
 
 class ProfileForm(forms.ModelForm):
@@ -48,9 +58,16 @@ class ProfileForm(forms.ModelForm):
             "development_needs": forms.CheckboxSelectMultiple,
         }
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, unit_labels: Sequence[tuple[str, str]] = (), **kwargs):
+        """`unit_labels`: (program, word) for the person's programs that have their
+        own word for the organisation unit (selectors.org_unit_labels)."""
         super().__init__(*args, **kwargs)
         self.user = user
+        unit = self.fields["org_unit"]
+        if len(unit_labels) == 1:
+            unit.label = unit_labels[0][1]
+        helps = [ORG_UNIT_HELP.format(program=program, label=_org_unit_word(label)) for program, label in unit_labels]
+        unit.help_text = " ".join(helps) or ORG_UNIT_HELP_ANY
         self.fields["first_name"].initial = user.first_name
         self.fields["last_name"].initial = user.last_name
         if self.instance.supervisor_id:

@@ -106,6 +106,7 @@ from .pairing import (  # noqa: F401
     supervisors_of,
 )
 from .people import (  # noqa: F401
+    org_unit_labels,
     person_get_for_user,
     profile_with_details,
     program_ids_of,

@@ -396,3 +396,40 @@ def test_a_left_empty_job_history_row_is_ignored(client, user):
 
     assert response.status_code == HTTPStatus.FOUND
     assert not Profile.objects.get(user=user).job_history.exists()
+
+
+def _enrol(user, *slugs):
+    for slug in slugs:
+        EnrollmentFactory(user=user, cohort=CohortFactory(program=seeded(slug)), role=Role.MENTEE)
+
+
+def _unit_label_and_help(body: str) -> tuple[str, str]:
+    start = body.index('id="div_id_org_unit"')
+    chunk = body[start : body.index('id="div_id_location"')]
+    label = chunk.split('for="id_org_unit"', 1)[1].split(">", 1)[1].split("<", 1)[0].strip()
+    help_text = chunk.split('id="id_org_unit_helptext"', 1)[1].split(">", 1)[1].split("</div>", 1)[0].strip()
+    return label, help_text
+
+
+@pytest.mark.parametrize(
+    ("slugs", "label", "help_text"),
+    [
+        (("aahpm",), "Organisation unit", forms.people.ORG_UNIT_HELP_ANY),
+        ((), "Organisation unit", forms.people.ORG_UNIT_HELP_ANY),
+        (("hhs",), "OPDIV", "HHS: the OPDIV you work in."),
+        (("ky-connections",), "Agency", "KY Connections: the agency you work in."),
+        (
+            ("hhs", "ky-connections"),
+            "Organisation unit",
+            "HHS: the OPDIV you work in. KY Connections: the agency you work in.",
+        ),
+    ],
+)
+def test_the_unit_is_named_in_the_words_of_the_persons_programs(client, user, slugs, label, help_text):
+    _enrol(user, *slugs)
+
+    body = client.get(PROFILE_URL).content.decode()
+
+    assert _unit_label_and_help(body) == (label, help_text)
+    if "hhs" not in slugs:
+        assert "OPDIV" not in body

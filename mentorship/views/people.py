@@ -16,7 +16,9 @@ def profile_edit(request):
     profile = services.profile_ensure(user=request.user)
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
-    form = ProfileForm(data, files, instance=profile, user=request.user)
+    form = ProfileForm(
+        data, files, instance=profile, user=request.user, unit_labels=selectors.org_unit_labels(user=request.user)
+    )
     formset = JobHistoryFormSet(data, instance=profile, prefix="jobs")
     if request.method == "POST":
 
