@@ -2,7 +2,6 @@
 
 from django import forms
 
-
 # Nothing is chosen for the person: ending a mentorship "completed" or "early"
 # is theirs to say (a preselected "completed" was sent by those who meant early).
 OUTCOME_REQUIRED = "Choose whether you completed the mentorship or are ending it early."
