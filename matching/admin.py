@@ -14,7 +14,7 @@ from programs.admin_scope import ProgramScopedAdmin, program_ids
 from programs.errors import RuleViolation
 from programs.models import Cohort, MatchingMethod, Program
 
-from . import services
+from . import engine, services
 from .models import MatchingWeights, MatchProposal, MatchRun, MatchRunState, ProposalState, Shortlist
 
 
@@ -178,7 +178,7 @@ class MatchRunAdmin(ProgramScopedAdmin):
             ).order_by("last_name", "first_name")
             mentee = mentees.filter(pk=request.GET.get("mentee") or 0).first()
             if mentee:
-                ranked = services.ranked_mentors(program=program, mentee=mentee, limit=25)
+                ranked = services.ranked_mentors(program=program, mentee=mentee, limit=25, audience=engine.COORDINATOR)
         if request.method == "POST" and program and mentee:
             chosen = [row["mentor"] for row in ranked if str(row["mentor"].pk) in request.POST.getlist("mentor")]
             try:

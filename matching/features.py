@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from mentorship.models import JobHistoryEntry, Mentorship, MentorshipState, Profile, Skill
+from mentorship.models import CareerLevel, JobHistoryEntry, Mentorship, MentorshipState, Profile, Skill
 from mentorship.selectors.capacity import free_places_by_mentor
 from mentorship.selectors.pairing import ended_pairs, supervisors_of
 from mentorship.web.pages import Fingerprint, Source, audited
@@ -183,6 +183,7 @@ def build_pool(*, program: Program, cohort: Cohort | None = None, mentee_ids: li
         mentee_matched=[mentee_load.get(u, 0) >= program.max_mentors_per_mentee for u in mentee_ids_list],
         forbidden=(np.array(forbidden_i, dtype=np.int64), np.array(forbidden_j, dtype=np.int64)),
         unit_names=units,
+        level_names={level.value: level.label for level in CareerLevel},
     )
     return ProgramPool(pool=pool, weights=weights_for(program), mentee_ids=mentee_ids_list, mentor_ids=mentor_ids_list)
 

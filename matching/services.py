@@ -48,7 +48,10 @@ def match_run_create(*, program: Program, cohort: Cohort, by: User | None) -> Ma
         assignment = engine.assign(cands, pool.mentor_capacity, pool.n_mentees)
     else:
         assignment = engine.Assignment(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), pool.n_mentees)
-    explanations = engine.explain_many(pool, weights, assignment.mentee, assignment.mentor)
+    # The proposals are read by the coordinator: their reasons speak of "the mentee".
+    explanations = engine.explain_many(
+        pool, weights, assignment.mentee, assignment.mentor, audience=engine.COORDINATOR
+    )
     MatchProposal.objects.bulk_create(
         [
             MatchProposal(
@@ -141,7 +144,7 @@ def proposal_swap(*, proposal: MatchProposal, mentor: User, by: User) -> MatchPr
     built = build_pool(program=program, cohort=cohort)
     i = built.mentee_ids.index(proposal.mentee_id)
     j = built.mentor_ids.index(mentor.pk)
-    why = engine.explain(built.pool, built.weights, i, j)
+    why = engine.explain(built.pool, built.weights, i, j, audience=engine.COORDINATOR)
     proposal.mentor = mentor
     proposal.score = min(max(why.score, 0.0), 1.0)
     proposal.components = components_json(why)
@@ -202,8 +205,11 @@ def match_run_discard(*, run: MatchRun, by: User) -> MatchRun:
     return run
 
 
-def ranked_mentors(*, program: Program, mentee: User, limit: int = 20) -> list[dict]:
-    """Eligible mentors with free places for one mentee, best first, with reasons.
+def ranked_mentors(
+    *, program: Program, mentee: User, limit: int = 20, audience: str = engine.MENTEE
+) -> list[dict]:
+    """Eligible mentors with free places for one mentee, best first, with reasons
+    in the words of `audience` (the mentee, or a coordinator choosing for them).
 
     Scored against the program's running pool (cached per process while
     nothing in it changes), so the text statistics are the whole pool's, as in
@@ -213,7 +219,7 @@ def ranked_mentors(*, program: Program, mentee: User, limit: int = 20) -> list[d
     if i is None or built.pool.n_mentors == 0:
         return []
     with built.lock:
-        suggestions = engine.suggest(built.pool, built.weights, i, limit=limit)
+        suggestions = engine.suggest(built.pool, built.weights, i, limit=limit, audience=audience)
     users = User.objects.select_related("profile").in_bulk([built.mentor_ids[s.mentor] for s in suggestions])
     return [
         {

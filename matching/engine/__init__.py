@@ -71,6 +71,8 @@ from .assignment import Assignment, assign
 from .baselines import assign_exact_reference, assign_greedy, exact_assignment
 from .candidates import Candidates, candidates
 from .explanations import (
+    COORDINATOR,
+    MENTEE,
     Component,
     Explanation,
     Suggestion,
@@ -115,6 +117,8 @@ __all__ = [
     "Candidates",
     "candidates",
     # explanations
+    "COORDINATOR",
+    "MENTEE",
     "Component",
     "Explanation",
     "Suggestion",

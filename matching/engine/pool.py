@@ -65,6 +65,7 @@ class Pool:
     mentee_matched: np.ndarray
     forbidden: tuple[np.ndarray, np.ndarray] | sp.spmatrix | np.ndarray | None = None
     unit_names: list[str] | None = None
+    level_names: dict[int, str] | None = None
     _text: "_TextFeatures | None" = field(default=None, init=False, repr=False, compare=False)
     _scorers: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -138,3 +139,10 @@ class Pool:
         if self.unit_names is not None and 0 <= code < len(self.unit_names):
             return str(self.unit_names[code])
         return f"unit {code}"
+
+    def level_label(self, code: int) -> str:
+        """A career level's name as people read it ("Mid-career"); ``level_names``
+        maps the codes of ``mentee_level``/``mentor_level`` to names."""
+        if self.level_names and code in self.level_names:
+            return str(self.level_names[code])
+        return f"level {code}"

@@ -33,7 +33,8 @@ def test_coordinator_runs_reviews_and_confirms(client, hhs):
 
     page = client.get(response["Location"]).content.decode()
     assert str(mentee) in page and str(mentor) in page
-    assert "shares 1 of your 1 needs: Budgeting" in page
+    assert "Offers the mentee&#x27;s one development need: Budgeting" in page
+    assert "Senior-to-junior, as the mentee asked: the mentor is senior, the mentee early career" in page
 
     proposal = run.proposals.get()
     client.post(response["Location"], {"action": "confirm", "proposal": [proposal.pk]})

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import math
+import re
 
 import numpy as np
 import pytest
@@ -197,18 +198,46 @@ def test_explain_gives_concrete_reasons():
     skills = sp.csr_matrix(np.array([[1, 1, 1, 0]]))
     pool = tiny_pool(1, 1, mentee_needs=needs, mentor_skills=skills,
                      mentee_platform=[PLATFORM_SENIOR_TO_JUNIOR],
-                     mentor_lat=[39.0], mentor_lon=[-77.0])
+                     mentor_lat=[39.0], mentor_lon=[-77.0],
+                     level_names={2: "Early career", 4: "Senior"})
     why = explain(pool, ALL_ON, 0, 0)
     reasons = {c.name: c.reason for c in why.components}
-    assert reasons["needs"] == "shares 3 of your 4 needs: budgeting, public speaking, grant writing"
-    assert reasons["platform"] == "senior-to-junior: mentor is level 4, you are level 2"
-    assert reasons["distance"] == "11 km apart"
-    assert reasons["org_unit"] == "same organisation unit (CDC)"
-    assert reasons["leadership"] == "holds a leadership position"
-    assert reasons["goals"].startswith("similar goals and career history (0.")
-    assert "grant" in reasons["goals"]
+    assert reasons["needs"] == "Offers 3 of the 4 skills you want to develop: budgeting, public speaking and grant writing"
+    assert reasons["platform"] == "Senior-to-junior, as you asked: they are senior, you are early career"
+    assert reasons["distance"] == "About 11 km apart"
+    assert reasons["org_unit"] == "You both work at CDC"
+    assert reasons["leadership"] == "They hold a leadership position"
+    assert reasons["goals"] == "Your goals and their career history both mention “grant” and “writing”"
     assert why.eligible and why.reasons()[0] == reasons["needs"]
     assert {c.name: c.value for c in why.components}["needs"] == pytest.approx(0.75)
+
+
+def test_a_coordinator_reads_the_reasons_about_the_mentee():
+    needs = sp.csr_matrix(np.array([[1, 1, 1, 0]]))
+    pool = tiny_pool(1, 1, mentee_needs=needs, mentee_platform=[PLATFORM_PEER], mentee_level=[3],
+                     mentor_level=[3], mentor_unit=[1], level_names={3: "Mid-career"})
+    reasons = {c.name: c.reason for c in explain(pool, ALL_ON, 0, 0, audience=engine.COORDINATOR).components}
+    assert reasons["needs"] == "Offers all 3 of the mentee's development needs: budgeting, public speaking and grant writing"
+    assert reasons["platform"] == "Peer-to-peer, as the mentee asked: both are mid-career"
+    assert reasons["org_unit"] == "The mentor works at FDA, the mentee at CDC"
+    assert reasons["leadership"] == "The mentor holds a leadership position"
+    assert reasons["distance"] == "Less than 1 km apart"
+    with pytest.raises(ValueError):
+        explain(pool, ALL_ON, 0, 0, audience="someone")
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_reasons_are_sentences_without_scores_or_field_names(seed):
+    """Every reason of a synthetic pool, in both voices: a capitalised sentence,
+    no raw score like (0.04), no internal word like "program" or "level 3"."""
+    pool = dataclasses.replace(random_pool(seed, 20, 12), level_names=dict(enumerate(
+        ["", "Entry level", "Early career", "Mid-career", "Senior", "Executive"])))
+    i, j = np.repeat(np.arange(20), 12), np.tile(np.arange(12), 20)
+    for audience in (engine.MENTEE, engine.COORDINATOR):
+        for why in explain_many(pool, ALL_ON, i, j, audience=audience):
+            for c in why.components:
+                assert c.reason[0].isupper(), c.reason
+                assert not re.search(r"\d\.\d|\blevel \d|“program”|\bscore\b|_", c.reason), c.reason
 
 
 def test_explain_matches_explain_many():
@@ -272,8 +301,9 @@ def test_distance_component_decays_with_distance_and_is_zero_when_unknown():
     assert d[2] == pytest.approx(2 * engine.EARTH_RADIUS_KM * np.arcsin(np.sqrt(h)), rel=1e-3)
     dense = scores_dense(pool, ALL_ON)[0]
     assert dense[0] > dense[1] > dense[2] > dense[3]
-    assert "km apart" in explain(pool, ALL_ON, 0, 1).components[3].reason
-    assert explain(pool, ALL_ON, 0, 3).components[3].reason == "location unknown"
+    assert explain(pool, ALL_ON, 0, 1).components[3].reason == "About 55 km apart"
+    assert explain(pool, ALL_ON, 0, 3).components[3].reason == (
+        "How far apart you are is not known: a location is missing from a profile")
 
 
 @pytest.mark.parametrize(("preference", "same", "different"), [("same", 1.0, 0.0), ("different", 0.0, 1.0)])
@@ -293,7 +323,9 @@ def test_needs_component_is_the_share_of_needs_offered():
     pool = tiny_pool(2, 2, mentee_needs=needs, mentor_skills=skills)
     vals = component_values(pool, ALL_ON, [0, 0, 1], [0, 1, 1])
     assert vals["needs"].tolist() == [0.5, 1.0, 0.0]
-    assert explain(pool, ALL_ON, 1, 1).components[0].reason == "you listed no needs"
+    assert explain(pool, ALL_ON, 1, 1).components[0].reason == "You listed nothing you want to develop"
+    assert explain(pool, ALL_ON, 0, 0).components[0].reason == (
+        "Offers 1 of the 2 skills you want to develop: budgeting")
 
 
 def test_weights_are_validated():

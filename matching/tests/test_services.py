@@ -45,9 +45,10 @@ def test_match_run_proposes_the_best_pair_with_reasons_that_add_up(hhs_cohort):
     proposal = run.proposals.get()
     assert (proposal.mentee, proposal.mentor) == (mentee, good)
     assert proposal.score == pytest.approx(sum(c["contribution"] for c in proposal.components), abs=1e-6)
-    assert any("shares 2 of your 2 needs: Budgeting, Grant writing" in r for r in proposal.reasons)
-    assert any("km apart" in r for r in proposal.reasons)
-    assert any(r.startswith("senior-to-junior") for r in proposal.reasons)
+    # The proposals are the coordinator's to read: about the mentee, levels by name.
+    assert "Offers both of the mentee's development needs: Budgeting and Grant writing" in proposal.reasons
+    assert any(r.endswith("km apart") for r in proposal.reasons)
+    assert "Senior-to-junior, as the mentee asked: the mentor is senior, the mentee early career" in proposal.reasons
     assert not Mentorship.objects.exists(), "nothing is paired before a coordinator confirms"
 
 
@@ -219,6 +220,11 @@ def test_shortlist_reaches_the_mentee_and_the_directory(client, hhs_cohort, djan
     page = client.get(reverse("directory:list", kwargs={"slug": "hhs"}))
     assert "For budgeting help" in page.content.decode()
     assert "suggests these mentors" in page.content.decode()
+    # The mentee reads the reasons in their own words; the coordinator's page about the mentee.
+    assert "Offers the skill you want to develop: Budgeting" in page.content.decode()
+    assert "Senior-to-junior, as you asked: they are senior, you are early career" in page.content.decode()
+    coordinator_rows = services.ranked_mentors(program=hhs_cohort.program, mentee=mentee, audience="coordinator")
+    assert "Offers the mentee's one development need: Budgeting" in coordinator_rows[0]["reasons"]
 
 
 def test_shortlist_refused_outside_third_party_programs():
