@@ -37,6 +37,7 @@ from .models import (
     SurveyInvitation,
     SurveyKind,
 )
+from .signals import survey_answered
 
 # Messages a person can act on; tests assert against these.
 ALREADY_ANSWERED = "You have already answered this survey. Thank you!"
@@ -549,6 +550,7 @@ def survey_response_submit(*, invitation: SurveyInvitation, answers: dict[int, A
     ]
     if alerts:
         _alert_coordinators(invitation=invitation, alerts=alerts)
+    survey_answered.send(sender=SurveyInvitation, invitation=invitation)
     return invitation
 
 

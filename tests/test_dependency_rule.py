@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT = Path(sys.executable).parent / "lint-imports"
-APPS = ("mentorship", "programs", "matching", "surveys")
+APPS = ("mentorship", "programs", "matching", "surveys", "api")
 
 
 def lint(cwd: Path) -> subprocess.CompletedProcess:

@@ -56,10 +56,12 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "simple_history",
+    "ninja",  # django-ninja: its templates and vendored Swagger UI / Redoc static files for /api/v1/docs
     "mentorship",
     "programs",
     "matching",
     "surveys",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -249,6 +251,10 @@ CELERY_BEAT_SCHEDULE = {
     "sessions-clear-expired": {"task": "mentorship.tasks.sessions_clear_expired_task", "schedule": crontab(hour=3, minute=30)},
     # Daily: each program's next cohort and its recurring events through the end of next year (programs/services.py).
     "programs-roll-forward": {"task": "programs.tasks.programs_roll_forward_task", "schedule": crontab(hour=2, minute=45)},
+    # Every 30 minutes: webhook deliveries claimed but never tried (their message lost) are queued again.
+    "api-webhooks-resend-stale": {"task": "api.tasks.webhooks_resend_stale_task", "schedule": crontab(minute="25,55")},
+    # Daily: Idempotency-Keys older than a day are forgotten.
+    "api-idempotency-clear": {"task": "api.tasks.idempotency_records_clear_task", "schedule": crontab(hour=3, minute=50)},
 }
 
 CACHES = {
@@ -262,6 +268,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     # session that another worker deleted at sign-out.
     # https://docs.djangoproject.com/en/5.2/topics/http/sessions/#using-cached-sessions
     SESSION_ENGINE = "mentorship.config.sessions"
+# The API (/api/v1/): requests per minute per token, counted in the cache above
+# (shared by every process when it is Redis); 0 turns the limit off.
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
 # The mentor directory's content is kept this long per person and address while
 # the data under it is unchanged (mentorship/web/pages.py); 0 turns it off.
 PAGE_CONTENT_CACHE_SECONDS = env.int("PAGE_CONTENT_CACHE_SECONDS", default=60)

@@ -25,6 +25,7 @@ urlpatterns = [
         name="admin_view_on_site_in_scope",
     ),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("programs/", include("programs.urls")),
     path("events/", include("programs.events_urls")),
     path("surveys/", include("surveys.urls")),

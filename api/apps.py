@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class ApiConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "api"
+    verbose_name = "API"
+
+    def ready(self):
+        from . import receivers, tasks  # noqa: F401 - registers the tasks queued by name
+
+        receivers.connect()
