@@ -15,11 +15,11 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from .formats import date_text, datetime_text
 from .selectors import coordinated_program_ids
 
 
@@ -162,7 +162,9 @@ class ReadableHistory(HistoricalRecordContextHelper):
         if isinstance(value, bool):
             return "yes" if value else "no"
         if isinstance(value, datetime.datetime):
-            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+            return datetime_text(value)
+        if isinstance(value, datetime.date):
+            return date_text(value)
         return value
 
 

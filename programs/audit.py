@@ -25,9 +25,9 @@ from collections import defaultdict
 from django.contrib import admin
 from django.db import models
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from .admin_scope import ProgramScopedMixin
+from .formats import date_text, datetime_text
 from .models import ProgramCoordinator
 
 HISTORY_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
@@ -177,7 +177,9 @@ def _value(field, value, labels) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        return datetime_text(value)
+    if isinstance(value, datetime.date):
+        return date_text(value)
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     text = str(value)

@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .formats import date_text, time_text
+
 
 class MatchingMethod(models.TextChoices):
     SELF_SELECTION = "self_selection", "Self-selection (the mentee invites a mentor)"
@@ -565,7 +567,7 @@ class EventPattern(models.Model):
         else:
             day = f"{WeekOfMonth(self.week).label} {Weekday(self.weekday).label}"
         months = ", ".join(MONTH_NAMES[m][:3] for m in sorted(self.months or []))
-        return f"{day} of {months}, {self.start_time:%H:%M}"
+        return f"{day} of {months}, {time_text(self.start_time)}"
 
 
 class Event(models.Model):
@@ -611,7 +613,7 @@ class Event(models.Model):
         indexes = [models.Index(fields=["program", "starts_at"]), models.Index(fields=["starts_at"])]
 
     def __str__(self):
-        return f"{self.title} ({timezone.localtime(self.starts_at):%d %b %Y})"
+        return f"{self.title} ({date_text(self.starts_at)})"
 
     def get_absolute_url(self):
         return reverse("events:detail", kwargs={"pk": self.pk})

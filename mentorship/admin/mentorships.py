@@ -4,7 +4,6 @@ agreement's signatures; pairing, ending and reassigning go through the services.
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.html import format_html
 
 from programs.admin import CohortListFilter
@@ -12,6 +11,7 @@ from programs.admin_scope import (
     ProgramScopedAdmin,
     ProgramScopedInline,
 )
+from programs.formats import date_text
 
 from ..admin import pairing
 from ..models import Agreement, Meeting, MeetingStatus, Mentorship
@@ -234,6 +234,6 @@ class MentorshipAdmin(ProgramScopedAdmin):
 
 def _signature_status(agreement: Agreement) -> str:
     def one(label, at):
-        return f"{label} signed {timezone.localtime(at):%d %b %Y}" if at else f"{label} has not signed"
+        return f"{label} signed {date_text(at)}" if at else f"{label} has not signed"
 
     return f"{one('mentor', agreement.mentor_signed_at)}; {one('mentee', agreement.mentee_signed_at)}"

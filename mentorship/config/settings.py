@@ -157,6 +157,9 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="America/New_York")
 USE_I18N = True
 USE_TZ = True
+# One date format and one date-time format everywhere ("4 Dec 2026", "4 Dec 2026, 14:30"):
+# programs/formats/en/formats.py, read by |date, the admin and programs.formats.
+FORMAT_MODULE_PATH = ["programs.formats"]
 
 # Static and media files
 # https://whitenoise.readthedocs.io/

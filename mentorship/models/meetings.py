@@ -4,6 +4,8 @@ secret that opens a participant's calendar feed."""
 from django.db import models
 from django.db.models import Q
 
+from programs.formats import date_text
+
 from .pairing import Mentorship
 from .people import User
 
@@ -56,7 +58,7 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["mentorship", "status", "starts_at"]), models.Index(fields=["status", "starts_at"])]
 
     def __str__(self):
-        return f"{self.get_kind_display()} on {self.starts_at:%Y-%m-%d}"
+        return f"{self.get_kind_display()} on {date_text(self.starts_at)}"
 
 
 class MeetingPrivateNote(models.Model):

@@ -32,6 +32,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from programs.dashboard import enrolment_figures, enrolment_list_url
+from programs.formats import month_text
 from programs.models import Enrollment, EnrollmentState, Event, Program, Role
 from programs.rules import add_months
 from programs.selectors import coordinated_program_ids
@@ -307,7 +308,7 @@ def program_dashboards(*, user, today: datetime.date | None = None) -> list[Prog
                 program=program,
                 figures=figures,
                 health={code: counts[code] for code, _ in HEALTH_CHOICES},
-                months=[(f"{m:%b %Y}", round((by_month[pid].get(m, 0) or 0) / 60, 1)) for m in chart_months],
+                months=[(month_text(m), round((by_month[pid].get(m, 0) or 0) / 60, 1)) for m in chart_months],
                 links={
                     "changes": reverse("admin:programs_program_changes", args=[pid]),
                     "exports": _url("admin:programs_enrollment_exports", {"program": pid}),

@@ -3,6 +3,8 @@ expected signature and the agreement of a mentorship."""
 
 from django.http import Http404
 
+from programs.formats import date_text
+
 from ..models import Agreement, MeetingFrequency, Mentorship, User
 from .mentorships import mentorship_get_for_user
 
@@ -39,14 +41,14 @@ def agreement_defaults(*, mentorship: Mentorship) -> dict:
     if program.duration_months:
         duration = f"The mentoring relationship will last for {_months(program.duration_months)}"
         if mentorship.planned_end_on:
-            duration += f", until {mentorship.planned_end_on:%d %B %Y}"
+            duration += f", until {date_text(mentorship.planned_end_on)}"
         duration += "."
     elif program.ends_with_cohort and mentorship.planned_end_on:
-        duration = f"The mentoring relationship lasts the program year, until {mentorship.planned_end_on:%d %B %Y}."
+        duration = f"The mentoring relationship lasts the program year, until {date_text(mentorship.planned_end_on)}."
     elif mentorship.agreed_duration_months:
         duration = f"The mentoring relationship will last for {_months(mentorship.agreed_duration_months)}"
         if mentorship.planned_end_on:
-            duration += f", until {mentorship.planned_end_on:%d %B %Y}"
+            duration += f", until {date_text(mentorship.planned_end_on)}"
         duration += "."
     elif program.requires_discovery_call:
         # AAHPM: the duration is agreed "during the discovery call".

@@ -46,6 +46,7 @@ from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import timezone
 
+from programs.formats import date_text, month_text
 from programs.rules import add_months
 
 from ..models import Agreement, Meeting, MeetingStatus, Mentorship, MentorshipState
@@ -176,7 +177,7 @@ def _month_end(day: datetime.date) -> datetime.date:
 
 
 def _fmt(day: datetime.date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    return date_text(day)
 
 
 def cadence_of(*, program, agreement: dict | None) -> Cadence | None:
@@ -293,7 +294,7 @@ def compliance_compute(
             elif complete[-1].under:
                 last = complete[-1]
                 findings.append(
-                    Finding(OVERDUE, f"Met {last.minutes} of {minimum} minutes in {last.month:%B %Y}")
+                    Finding(OVERDUE, f"Met {last.minutes} of {minimum} minutes in {month_text(last.month)}")
                 )
         if current is not None and current.counts and current.minutes < minimum:
             month_end = _month_end(current.month)

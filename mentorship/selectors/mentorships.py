@@ -3,9 +3,9 @@ needs a person's attention next."""
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from programs import rules
+from programs.formats import date_text
 from programs.selectors import coordinated_program_ids
 
 from ..models import Mentorship
@@ -47,7 +47,7 @@ def due_items(*, user, mentorships, pending_received) -> list[dict]:
         items.append(
             {
                 "text": f"Answer {invitation.mentee.display_name}'s invitation before "
-                f"{timezone.localtime(invitation.expires_at):%d %b}",
+                f"{date_text(invitation.expires_at)}",
                 "url": invitation.get_absolute_url(),
                 "when": invitation.expires_at.date(),
             }

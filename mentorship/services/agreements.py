@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.errors import RuleViolation
+from programs.formats import date_text
 
 from ..models import Agreement, Mentorship, User
 from ..selectors.agreements import TERM_FIELDS, agreement_is_editable, expected_signature
@@ -51,7 +52,7 @@ def _check_pair(mentorship: Mentorship, by: User) -> str:
 
 
 def _date(moment: datetime.datetime) -> str:
-    return f"{timezone.localtime(moment):%d %B %Y}"
+    return date_text(moment)
 
 
 def _check_editable(agreement: Agreement, by: User) -> None:

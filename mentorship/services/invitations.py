@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from programs.errors import RuleViolation
+from programs.formats import date_text, datetime_text
 from programs.models import Program
 
 from ..models import Invitation, InvitationSource, InvitationState, Mentorship, MentorshipOrigin, User
@@ -78,7 +79,7 @@ def invitation_send(
         body=(
             f"{mentee.display_name} would like you to be their mentor in {program.name}.\n\n"
             f"What they want to work on:\n{invitation.message}\n\n"
-            f"Please accept or decline by {timezone.localtime(invitation.expires_at):%d %B %Y}."
+            f"Please accept or decline by {date_text(invitation.expires_at)}."
         ),
         url=invitation.get_absolute_url(),
     )
@@ -257,7 +258,7 @@ def invitations_expire(*, now: datetime.datetime | None = None, remind_hours_bef
                     body=(
                         f"{invitation.mentee.display_name} invited you to be their mentor in "
                         f"{invitation.program.name}. The invitation expires on "
-                        f"{timezone.localtime(invitation.expires_at):%d %B %Y at %H:%M}."
+                        f"{datetime_text(invitation.expires_at)}."
                     ),
                     url=invitation.get_absolute_url(),
                 )

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from programs.errors import RuleViolation
+from programs.formats import date_text, datetime_text
 
 from ..models import Meeting, MeetingKind, MeetingPrivateNote, MeetingStatus, Mentorship, User
 from ..selectors.meetings import is_short_notice, notice_hours, short_notice_message
@@ -52,7 +53,7 @@ def _check_duration(minutes: int) -> None:
 
 
 def _local(moment: datetime.datetime) -> str:
-    return f"{timezone.localtime(moment):%a %d %b %Y, %H:%M}"
+    return datetime_text(moment)
 
 
 def _tell_partner(*, meeting: Meeting, by: User, subject: str, body: str) -> None:
@@ -77,7 +78,7 @@ def _discovery_check(mentorship: Mentorship, kind: str, exclude_pk: int | None =
     first = held.order_by("starts_at").first()
     if first is not None:
         raise RuleViolation(
-            DISCOVERY_ALREADY_HELD.format(date=f"{timezone.localtime(first.starts_at):%d %b %Y}"), code="discovery"
+            DISCOVERY_ALREADY_HELD.format(date=date_text(first.starts_at)), code="discovery"
         )
 
 
@@ -167,7 +168,7 @@ def meeting_log(
     if starts_at > now:
         raise RuleViolation(LOG_IN_FUTURE, code="future")
     if timezone.localtime(starts_at).date() < mentorship.started_on:
-        raise RuleViolation(BEFORE_START.format(date=f"{mentorship.started_on:%d %b %Y}"), code="before_start")
+        raise RuleViolation(BEFORE_START.format(date=date_text(mentorship.started_on)), code="before_start")
     _discovery_check(mentorship, kind)
     meeting = _meeting_create(
         mentorship=mentorship,

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from programs import rules
 from programs.errors import RuleViolation
+from programs.formats import date_text
 from programs.models import Cohort, Program
 
 from ..models import (
@@ -242,7 +243,7 @@ def mentorship_end(
                 EARLY_END_TOO_SOON.format(
                     program=program.short_name,
                     months=program.early_end_after_months,
-                    date=allowed_from.strftime("%d %B %Y"),
+                    date=date_text(allowed_from),
                     coordinator=program.coordinator_title,
                 ),
                 code="too_soon",

@@ -37,6 +37,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from programs.formats import date_text, datetime_text
+
 from ..models import (
     Invitation,
     InvitationState,
@@ -136,11 +138,11 @@ def _names(user_ids) -> dict[int, str]:
 def _checkin_messages(m, c, today, names: dict[int, str]):
 
     program = m.program
-    last = c.last_contact.strftime("%d %B %Y") if c.last_contact else "not yet"
+    last = date_text(c.last_contact) if c.last_contact else "not yet"
     if c.contact_deadline < today:
-        when = f"was due on {c.contact_deadline:%d %B %Y}"
+        when = f"was due on {date_text(c.contact_deadline)}"
     else:
-        when = f"is due by {c.contact_deadline:%d %B %Y}"
+        when = f"is due by {date_text(c.contact_deadline)}"
     lines = [f"{program.short_name} asks pairs to meet {c.cadence.label}. Your last meeting: {last}; the next {when}."]
     month = c.this_month
     if c.minimum and month is not None:
@@ -192,7 +194,7 @@ def plan_meetings(*, now: datetime.datetime):
                 period=meeting.starts_at.isoformat(),
                 subject=f"Tomorrow: {meeting.get_kind_display().lower()} with {partner.display_name}",
                 body=(
-                    f"{meeting.get_kind_display()} with {partner.display_name} on {start:%A %d %B at %H:%M} "
+                    f"{meeting.get_kind_display()} with {partner.display_name} on {datetime_text(start)} "
                     f"({meeting.duration_minutes} minutes, {meeting.get_mode_display().lower()})"
                     + (f", {meeting.location}" if meeting.location else "")
                     + ". The calendar entry is attached."
@@ -216,7 +218,7 @@ def plan_events(*, now: datetime.datetime):
                 key=f"event:{event.pk}",
                 period=event.starts_at.isoformat(),
                 subject=f"Tomorrow: {event.title} ({event.program.short_name})",
-                body=f"{event.title} on {start:%A %d %B at %H:%M}" + (f", {event.location}" if event.location else "") + ".",
+                body=f"{event.title} on {datetime_text(start)}" + (f", {event.location}" if event.location else "") + ".",
                 url=event.get_absolute_url(),
             )
 

@@ -62,7 +62,7 @@ def test_either_partner_schedules_a_meeting_and_the_other_is_told(aahpm):
     assert meeting.uid.endswith("@mentoring")
     told = Notification.objects.get(user=aahpm.mentor)
     assert told.subject == f"{aahpm.mentee.display_name} scheduled a discovery call"
-    assert "Fri 10 Apr 2026, 15:00" in told.body
+    assert "10 Apr 2026, 15:00" in told.body
 
 
 def test_a_meeting_cannot_be_scheduled_in_the_past(aahpm):
@@ -96,7 +96,7 @@ def test_a_future_meeting_cannot_be_logged(aahpm):
 
 
 def test_a_meeting_before_the_mentorship_started_cannot_be_logged(aahpm):
-    with time_machine.travel(NOW, tick=False), refused(services.meetings.BEFORE_START.format(date="01 Mar 2026")):
+    with time_machine.travel(NOW, tick=False), refused(services.meetings.BEFORE_START.format(date="1 Mar 2026")):
         services.meetings.meeting_log(
             mentorship=aahpm, by=aahpm.mentor, starts_at=at(2026, 2, 27), duration_minutes=30, mode=MeetingMode.PHONE
         )
@@ -104,7 +104,7 @@ def test_a_meeting_before_the_mentorship_started_cannot_be_logged(aahpm):
 
 def test_a_second_discovery_call_is_refused(aahpm):
     met(aahpm, at(2026, 3, 5), kind=MeetingKind.DISCOVERY)
-    with time_machine.travel(NOW, tick=False), refused(services.meetings.DISCOVERY_ALREADY_HELD.format(date="05 Mar 2026")):
+    with time_machine.travel(NOW, tick=False), refused(services.meetings.DISCOVERY_ALREADY_HELD.format(date="5 Mar 2026")):
         services.meetings.meeting_log(
             mentorship=aahpm,
             by=aahpm.mentee,
@@ -138,7 +138,7 @@ def test_only_the_pair_schedules_and_only_while_active(aahpm):
 def test_a_scheduled_meeting_is_marked_held_once_it_has_happened(ky):
     meeting = met(ky, at(2026, 4, 6, 9), 60, status=MeetingStatus.SCHEDULED)
     with time_machine.travel(at(2026, 4, 6, 8), tick=False), refused(
-        services.meetings.NOT_YET_HAPPENED.format(when="Mon 06 Apr 2026, 09:00")
+        services.meetings.NOT_YET_HAPPENED.format(when="6 Apr 2026, 09:00")
     ):
         services.meetings.meeting_mark_held(meeting=meeting, by=ky.mentee)
     with time_machine.travel(NOW, tick=False):
@@ -331,6 +331,6 @@ def test_the_meetings_page_shows_contact_per_month_against_the_minimum(client):
     client.force_login(ky.mentee)
     with time_machine.travel(NOW, tick=False):
         page = client.get(reverse("meetings:list", kwargs={"pk": ky.pk})).content.decode()
-    row = re.search(r'<tr class="table-warning">\s*<td>Mar 2026</td><td class="text-end">1</td><td class="text-end">45</td>', page)
+    row = re.search(r'<tr class="table-warning">\s*<td>March 2026</td><td class="text-end">1</td><td class="text-end">45</td>', page)
     assert row, "March is marked under the 60-minute minimum"
     assert "Met 45 of 60 minutes in March 2026" in page

@@ -49,7 +49,7 @@ def test_hhs_partner_cannot_end_before_three_months(who, completed):
 
     with refused(
         services.EARLY_END_TOO_SOON.format(
-            program="HHS", months=3, date="10 June 2026", coordinator="OPDIV coordinator"
+            program="HHS", months=3, date="10 Jun 2026", coordinator="OPDIV coordinator"
         )
     ):
         end(mentorship, getattr(mentorship, who), on=allowed_from - datetime.timedelta(days=1), completed=completed)
@@ -102,7 +102,7 @@ def test_hhs_mentorship_page_says_when_ending_becomes_possible(client, time_mach
     client.force_login(mentorship.mentee)
 
     body = client.get(mentorship.get_absolute_url()).content.decode()
-    assert "either partner may end a mentorship early only after 3 months — from 10 June 2026" in body
+    assert "either partner may end a mentorship early only after 3 months — from 10 Jun 2026" in body
     assert "the OPDIV coordinator can help now" in body
 
     response = client.post(
@@ -111,7 +111,7 @@ def test_hhs_mentorship_page_says_when_ending_becomes_possible(client, time_mach
     assert response.status_code == HTTPStatus.OK
     assert escape(
         services.EARLY_END_TOO_SOON.format(
-            program="HHS", months=3, date="10 June 2026", coordinator="OPDIV coordinator"
+            program="HHS", months=3, date="10 Jun 2026", coordinator="OPDIV coordinator"
         )
     ) in response.content.decode()
 

@@ -45,7 +45,7 @@ def test_a_quiet_ky_pair_is_nudged_with_its_last_meeting_and_minutes(django_capt
     sent = checkin_mail()
     assert sorted(m.to[0] for m in sent) == sorted([pair.mentor.email, pair.mentee.email])
     body = sent[0].body
-    assert "02 February 2026" in body  # when they last met
+    assert "2 Feb 2026" in body  # when they last met
     assert "0 of the 60 minutes" in body and "60 to go" in body
     assert "List-Unsubscribe" in sent[0].extra_headers
 
