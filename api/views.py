@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime
 
+from django.http import Http404
 from django.utils import timezone
 from ninja import Header, NinjaAPI, Path, Query, Router, Status
 from ninja.decorators import decorate_view
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
@@ -90,9 +91,37 @@ def _unauthenticated(request, exc):
     return error_response(ApiError(errors.TOKEN_MISSING, code="token_missing", status=401))
 
 
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    # A body that is not JSON, and the like.
+    return error_response(ApiError(str(exc), code="bad_request", status=exc.status_code))
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return error_response(ApiError("Not found.", code="not_found", status=404))
+
+
 @api.exception_handler(NinjaValidationError)
 def _invalid(request, exc):
     return error_response(ApiError("The request does not have the expected shape.", code="invalid", status=422, errors=exc.errors))
+
+
+def _since(value: datetime.datetime | None) -> datetime.datetime | None:
+    """`updated_since` in UTC: any offset a client sends (PostgreSQL takes at most ±15:59), a naive time
+    read in the site's zone, and a moment past the calendar's ends clamped to them."""
+    if value is None:
+        return None
+    if timezone.is_naive(value):
+        try:
+            value = timezone.make_aware(value)
+        except (OverflowError, ValueError):
+            value = value.replace(tzinfo=datetime.UTC)
+    try:
+        return value.astimezone(datetime.UTC)
+    except OverflowError:
+        edge = datetime.datetime.min if value.year < 2000 else datetime.datetime.max
+        return edge.replace(tzinfo=datetime.UTC)
 
 
 def _program(request):
@@ -178,18 +207,12 @@ def people_list(
 ):
     program = _program(request)
     rows, next_cursor = selectors.page(
-        selectors.people_for(program=program, updated_since=updated_since, external_id=external_id, email=email),
+        selectors.people_for(program=program, updated_since=_since(updated_since), external_id=external_id, email=email),
         cursor=cursor,
         limit=limit,
         kind="people",
     )
     return {"results": _people_out(program, rows), "next_cursor": next_cursor}
-
-
-@people.get("/{int:person_id}", response={200: s.PersonOut, **READ}, summary="One person")
-def person_detail(request, person_id: s.Id):
-    program = _program(request)
-    return _people_out(program, [selectors.person_get(program=program, pk=person_id)])[0]
 
 
 def _input(item: s.PersonIn, external_id: str | None = None) -> PersonInput:
@@ -240,8 +263,14 @@ def person_upsert(
     return _people_out(program, [user])[0]
 
 
+@people.get("/{person_id}", response={200: s.PersonOut, **READ}, summary="One person")
+def person_detail(request, person_id: s.Id):
+    program = _program(request)
+    return _people_out(program, [selectors.person_get(program=program, pk=person_id)])[0]
+
+
 @people.post(
-    "/{int:person_id}/deactivate",
+    "/{person_id}/deactivate",
     response={200: s.DeactivateOut, **ERRORS},
     auth=write_auth,
     summary="Deprovision a person",
@@ -299,7 +328,7 @@ def enrolment_list(
 ):
     rows, next_cursor = selectors.page(
         selectors.enrollments_for(
-            program=_program(request), updated_since=updated_since, state=state, role=role, cohort_id=cohort_id, person_id=person_id
+            program=_program(request), updated_since=_since(updated_since), state=state, role=role, cohort_id=cohort_id, person_id=person_id
         ),
         cursor=cursor,
         limit=limit,
@@ -308,7 +337,7 @@ def enrolment_list(
     return {"results": [_enrolment(e) for e in rows], "next_cursor": next_cursor}
 
 
-@enrolments.get("/{int:enrolment_id}", response={200: s.EnrolmentOut, **READ}, summary="One enrolment")
+@enrolments.get("/{enrolment_id}", response={200: s.EnrolmentOut, **READ}, summary="One enrolment")
 def enrolment_detail(request, enrolment_id: s.Id):
     return _enrolment(selectors.enrollment_get(program=_program(request), pk=enrolment_id))
 
@@ -346,7 +375,7 @@ def enrolment_create(request, body: s.EnrolmentIn, idempotency_key: str | None =
 
 
 @enrolments.post(
-    "/{int:enrolment_id}/approve", response={200: s.EnrolmentOut, **ERRORS}, auth=write_auth, summary="Approve an enrolment"
+    "/{enrolment_id}/approve", response={200: s.EnrolmentOut, **ERRORS}, auth=write_auth, summary="Approve an enrolment"
 )
 @decorate_view(write_operation)
 def enrolment_approve(request, enrolment_id: s.Id, body: s.DecisionIn | None = None, idempotency_key: str | None = IdempotencyKey):
@@ -358,7 +387,7 @@ def enrolment_approve(request, enrolment_id: s.Id, body: s.DecisionIn | None = N
 
 
 @enrolments.post(
-    "/{int:enrolment_id}/decline", response={200: s.EnrolmentOut, **ERRORS}, auth=write_auth, summary="Decline an enrolment"
+    "/{enrolment_id}/decline", response={200: s.EnrolmentOut, **ERRORS}, auth=write_auth, summary="Decline an enrolment"
 )
 @decorate_view(write_operation)
 def enrolment_decline(request, enrolment_id: s.Id, body: s.DecisionIn | None = None, idempotency_key: str | None = IdempotencyKey):
@@ -402,7 +431,7 @@ def mentorship_list(
 ):
     rows, next_cursor = selectors.page(
         selectors.mentorships_for(
-            program=_program(request), updated_since=updated_since, state=state, person_id=person_id, cohort_id=cohort_id
+            program=_program(request), updated_since=_since(updated_since), state=state, person_id=person_id, cohort_id=cohort_id
         ),
         cursor=cursor,
         limit=limit,
@@ -411,7 +440,7 @@ def mentorship_list(
     return {"results": [_mentorship(m) for m in rows], "next_cursor": next_cursor}
 
 
-@pairs.get("/mentorships/{int:mentorship_id}", response={200: s.MentorshipOut, **READ}, summary="One mentorship")
+@pairs.get("/mentorships/{mentorship_id}", response={200: s.MentorshipOut, **READ}, summary="One mentorship")
 def mentorship_detail(request, mentorship_id: s.Id):
     return _mentorship(selectors.mentorship_get(program=_program(request), pk=mentorship_id))
 
@@ -426,7 +455,7 @@ def meeting_list(
     limit: s.Limit = 100,
 ):
     rows, next_cursor = selectors.page(
-        selectors.meetings_for(program=_program(request), updated_since=updated_since, mentorship_id=mentorship_id, status=status),
+        selectors.meetings_for(program=_program(request), updated_since=_since(updated_since), mentorship_id=mentorship_id, status=status),
         cursor=cursor,
         limit=limit,
         kind="meetings",
@@ -498,7 +527,7 @@ reports = Router(tags=["reports"])
 
 
 @reports.get(
-    "/completion/{int:cohort_id}",
+    "/completion/{cohort_id}",
     response={200: s.CompletionPage, **READ},
     summary="Completion report of a program year",
 )
@@ -559,7 +588,7 @@ def survey_list(request):
     ]
 
 
-@surveys.get("/{int:survey_id}/results", response={200: s.SurveyResultsOut, **READ}, summary="A survey's aggregates")
+@surveys.get("/{survey_id}/results", response={200: s.SurveyResultsOut, **READ}, summary="A survey's aggregates")
 def survey_results(request, survey_id: s.Id):
     """Response rate, counts and averages only: no free text, no names, and for an anonymous survey nothing
     until enough people have answered."""
