@@ -205,30 +205,44 @@ def people_upsert(*, program: Program, items: list[PersonInput], by: User | None
         created = list(User.objects.filter(email__in=[i.email for i in new_items]))
     by_email = {u.email.lower(): u for u in created}
     EmailAddress.objects.bulk_create([EmailAddress(user=u, email=u.email, primary=True, verified=False) for u in created])
-    Profile.objects.bulk_create([Profile(user=u) for u in created])
+    locations: dict[str, tuple | None] = {}
+
+    def located(value: str) -> tuple:
+        if value not in locations:
+            locations[value] = resolve_location(value)
+        return locations[value] or (None, None)
+
+    # A new person's profile is written filled in (one INSERT, no UPDATE after it).
+    new_profiles = []
+    for item in new_items:
+        values = {name: value for name, value in _values(item).items() if name in PROFILE_FIELDS}
+        profile = Profile(user=by_email[item.email], updated_at=now, **values)
+        if values.get("location"):
+            profile.latitude, profile.longitude = located(values["location"])
+        new_profiles.append(profile)
+    Profile.objects.bulk_create(new_profiles, batch_size=500)
     existing_ids = [user.pk for _, _, user, _ in plan if user is not None]
-    profiles = {p.user_id: p for p in Profile.objects.filter(user_id__in=existing_ids + [u.pk for u in created])}
+    profiles = {p.user_id: p for p in Profile.objects.filter(user_id__in=existing_ids)}
     missing = [uid for uid in existing_ids if uid not in profiles]
     for profile in Profile.objects.bulk_create([Profile(user_id=uid) for uid in missing]):
         profiles[profile.user_id] = profile
 
     results, users_changed, profiles_changed, links_new, links_touched = [], {}, {}, [], []
     user_fields, profile_fields = set(), set()
-    locations: dict[str, tuple | None] = {}
     for item, link, user, in_scope in plan:
         new = user is None
         user = by_email[item.email] if new else user
-        profile = profiles[user.pk]
-        values = _values(item)
+        values = {} if new else _values(item)  # a new person was written with them
+        profile = None if new else profiles[user.pk]
         changed = False
         for name, value in values.items():
             target = user if name in USER_FIELDS else profile
             current = getattr(target, name)
             if current == value:
                 continue
-            if not (new or in_scope) and current not in ("", None, False):
+            if not in_scope and current not in ("", None, False):
                 continue  # an account new to the program: fill blanks only
-            if name == "leadership_position" and not (new or in_scope) and value is False:
+            if name == "leadership_position" and not in_scope and value is False:
                 continue
             setattr(target, name, value)
             changed = True
@@ -239,9 +253,7 @@ def people_upsert(*, program: Program, items: list[PersonInput], by: User | None
                 profiles_changed[profile.pk] = profile
                 profile_fields.add(name)
                 if name == "location":
-                    if value not in locations:
-                        locations[value] = resolve_location(value)
-                    profile.latitude, profile.longitude = locations[value] or (None, None)
+                    profile.latitude, profile.longitude = located(value)
                     profile_fields |= {"latitude", "longitude"}
         if link is None:
             link = ExternalPerson(program=program, user=user, external_id=item.external_id, created_at=now, updated_at=now)

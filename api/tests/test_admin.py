@@ -92,3 +92,11 @@ def test_the_docs_page_and_its_document_are_served_from_our_own_files(client):
     document = client.get("/api/v1/openapi.json").json()
     assert document["openapi"].startswith("3.")
     assert len([op for ops in document["paths"].values() for op in ops]) == 18
+
+
+def test_the_command_creates_a_token_as_the_admin_does(ky, capsys):
+    from django.core.management import call_command
+
+    call_command("api_token_create", ky.program.slug, ky.coordinator.email, "--write")
+    key = capsys.readouterr().out.strip()
+    assert ApiClient(key).get("/api/v1/program").json()["token_can_write"] is True
