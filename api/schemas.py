@@ -13,7 +13,7 @@ from pydantic import Field, StringConstraints
 PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
 
 
-def Text(max_length: int, min_length: int = 0):  # noqa: N802 - a type, as pydantic's constr
+def Text(max_length: int, min_length: int = 0):
     return Annotated[str, StringConstraints(max_length=max_length, min_length=min_length, pattern=PRINTABLE)]
 
 

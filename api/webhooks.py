@@ -99,7 +99,7 @@ def enqueue(delivery_id: int) -> None:
 def _post(url: str, body: bytes, headers: dict) -> int:
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:  # noqa: S310 - http(s) only (URLField)
+        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from api.tokens import token_create
 from mentorship.models import MeetingStatus, User
-from mentorship.tests.factories import MeetingFactory, MentorshipFactory, UserFactory
+from mentorship.tests.factories import MeetingFactory, MentorshipFactory
 from programs.models import Cohort, Enrollment, EnrollmentState, Program, Role
 from programs.tests.factories import CohortFactory, CoordinatorFactory, EnrollmentFactory, seeded
 from surveys.models import Survey
@@ -119,4 +119,3 @@ def person(**fields) -> dict:
     return {"external_id": f"E{n:05d}", "email": f"employee{n}@ky.example.gov", "first_name": "Pat", "last_name": f"Doe{n}", **fields}
 
 
-__all__ = ["ApiClient", "World", "key_for", "make_world", "person", "UserFactory"]

@@ -12,7 +12,6 @@ from django.utils import timezone
 from api.models import ApiAuditEntry, IdempotencyRecord
 from api.tests.conftest import ApiClient, key_for, make_world, person
 from mentorship.models import User
-from mentorship.tests.factories import UserFactory
 from programs.models import Enrollment, EnrollmentState, Role
 from programs.services import ENROLMENT_CLOSED, PARTICIPANT_CAP_REACHED
 from programs.tests.factories import EnrollmentFactory

@@ -11,9 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from api.models import ExternalPerson
-from api.tests.conftest import ApiClient, key_for, make_world, person
+from api.tests.conftest import person
 from mentorship.models import Mentorship, MentorshipState, Notification, Profile, User
-from mentorship.tests.factories import PASSWORD, MentorshipFactory, UserFactory
+from mentorship.tests.factories import PASSWORD
 from programs.models import Enrollment, EnrollmentState, Role
 from programs.tests.factories import EnrollmentFactory
 

@@ -60,7 +60,7 @@ def test_the_completion_report_is_what_the_personnel_cabinet_records(ky_year):
 
 
 def test_contact_minutes_per_person_per_month(ky_year):
-    program, coordinator, cohort, good, short = ky_year
+    program, coordinator, _, _, short = ky_year
     with time_machine.travel(at(2026, 12, 20)):
         client = ApiClient(key_for(type("W", (), {"program": program, "coordinator": coordinator})))
         page = client.get("/api/v1/contact-minutes", {"month_from": "2026-03", "month_to": "2026-04", "person_id": short.mentee_id})

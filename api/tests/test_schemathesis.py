@@ -14,9 +14,6 @@ import schemathesis
 from django.core import signals
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
-
-from api.tests.conftest import key_for, make_world
-from mentorship.config.wsgi import application
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -24,6 +21,9 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+
+from api.tests.conftest import key_for, make_world
+from mentorship.config.wsgi import application
 
 EXAMPLES = int(os.environ.get("API_SCHEMATHESIS_EXAMPLES", "25"))
 CHECKS = [

@@ -1,25 +1,21 @@
 """Webhooks: the four events, each claimed once per endpoint and posted signed,
 retried when the receiver fails, once however often the task runs."""
 
-import datetime
 import http.server
 import json
 import threading
 
 import pytest
-from django.utils import timezone
 
 from api import webhooks
 from api.models import WebhookDelivery, WebhookEndpoint
-from api.tests.conftest import ApiClient, key_for
 from mentorship import services
 from mentorship.models import MentorshipState
 from mentorship.tests.factories import MentorshipFactory
-from programs.models import EnrollmentState, Role
+from programs.models import EnrollmentState
 from programs.services import enrollment_approve
-from programs.tests.factories import EnrollmentFactory
 from surveys import services as survey_services
-from surveys.models import QuestionKind, SurveyInvitation
+from surveys.models import QuestionKind
 from surveys.tests.factories import QuestionFactory, SurveyFactory, SurveyInvitationFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +50,7 @@ def test_pair_formed_and_ended_are_posted_once_each_signed(ky, endpoint, posted,
         ("mentorship.formed", pair.pk),
         ("mentorship.ended", pair.pk),
     ]
-    url, payload, headers, body = posted[1]
+    _, payload, headers, body = posted[1]
     assert payload["data"]["mentorship"]["state"] == MentorshipState.ENDED_EARLY
     assert webhooks.signature_valid(secret=endpoint.secret, header=headers["X-Mentoring-Signature"], body=body)
     assert not webhooks.signature_valid(secret="whsec_wrong", header=headers["X-Mentoring-Signature"], body=body)
