@@ -4,6 +4,7 @@ writes, and webhooks with their delivery log."""
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -149,6 +150,14 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self):
         return self.url
+
+    def clean(self):
+        # Events name people: in production they travel encrypted only.
+        if settings.PRODUCTION and not self.url.lower().startswith("https://"):
+            raise ValidationError({"url": "Use an https:// address: the events name people."})
+        unknown = set(self.events or []) - set(WebhookEvent.values)
+        if unknown or not self.events:
+            raise ValidationError({"events": f"Choose from: {', '.join(WebhookEvent.values)}."})
 
 
 class WebhookDelivery(models.Model):

@@ -140,3 +140,33 @@ def test_an_endpoint_takes_only_the_events_it_chose(ky, posted, django_capture_o
     with django_capture_on_commit_callbacks(execute=True):
         MentorshipFactory(cohort=ky.cohort)
     assert posted == []
+
+
+def test_in_production_an_endpoint_must_be_https(ky, settings):
+    from django.core.exceptions import ValidationError
+
+    settings.PRODUCTION = True
+    with pytest.raises(ValidationError):
+        WebhookEndpoint(program=ky.program, url="http://hr.example.gov/hook", created_by=ky.coordinator).full_clean()
+    WebhookEndpoint(program=ky.program, url="https://hr.example.gov/hook", created_by=ky.coordinator).full_clean()
+
+
+def test_the_sweep_queues_again_what_the_broker_lost_and_old_keys_are_forgotten(ky, endpoint, monkeypatch):
+    import datetime
+
+    from django.utils import timezone
+
+    from api.models import IdempotencyRecord
+    from api.tasks import idempotency_records_clear_task
+
+    queued = []
+    monkeypatch.setattr(webhooks, "enqueue", queued.append)
+    (lost,) = webhooks.webhook_event_record(program_id=ky.program.pk, event="mentorship.formed", key="lost", payload={})
+    queued.clear()
+    WebhookDelivery.objects.filter(pk=lost).update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    assert webhooks.webhooks_resend_stale() == 1 and queued == [lost]
+
+    IdempotencyRecord.objects.create(token_hash="a", key="old", request_hash="x", created_at=timezone.now() - datetime.timedelta(days=2))
+    IdempotencyRecord.objects.create(token_hash="a", key="new", request_hash="x")
+    assert idempotency_records_clear_task() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
