@@ -171,6 +171,24 @@ class Program(models.Model):
         help_text="Earliest month either partner may end the mentorship. HHS: “not working … after 3 months, "
         "either partner may terminate”. Empty = any time (WTAP: “no-fault termination”).",
     )
+    extension_ask_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="Where pairs may extend: this many days before the planned end both partners are asked "
+        "“extend or close” (the documents are silent: 30).",
+    )
+    extension_grace_days = models.PositiveSmallIntegerField(
+        default=14,
+        validators=[MaxValueValidator(365)],
+        help_text="Where pairs may extend: a pair that has not answered by its planned end ends this many days "
+        "later (the documents are silent: 14). A pair whose partners both chose to close ends at the planned end.",
+    )
+    extension_months = models.PositiveSmallIntegerField(
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text="How long “extend” continues a mentorship. HPMSNJ: “can expand beyond one year”; WTAP: "
+        "“continue for another agreed upon time period” (the length is silent: 12).",
+    )
 
     # Contact
     checkin_interval_months = models.PositiveSmallIntegerField(
@@ -230,6 +248,11 @@ class Program(models.Model):
         blank=True,
         help_text="KY: “After one year, an evaluation form will be sent to both participants” (12). "
         "WTAP: “After an initial period, the relations will be evaluated”.",
+    )
+    evaluation_asks_to_continue = models.BooleanField(
+        default=False,
+        help_text="At the evaluation month both partners are asked to continue or end, and their answers are "
+        "recorded on the pair. WTAP: “the relations will be evaluated and mutually agreed to end or continue”.",
     )
 
     is_active = models.BooleanField(default=True)

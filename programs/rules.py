@@ -17,6 +17,15 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+def months_completed(*, started_on: datetime.date, today: datetime.date) -> int:
+    """Whole months from `started_on` to `today` (0 before the first monthly anniversary)."""
+    months = (today.year - started_on.year) * 12 + today.month - started_on.month
+    n = max(months, 0)
+    while n > 0 and add_months(started_on, n) > today:
+        n -= 1
+    return n
+
+
 def pattern_day(
     *, year: int, month: int, week: int | None = None, weekday: int | None = None, day_of_month: int | None = None
 ) -> datetime.date:
@@ -68,6 +77,42 @@ def planned_end(*, program: Program, cohort_ends_on: datetime.date, started_on: 
     if program.ends_with_cohort:
         return cohort_ends_on
     return None
+
+
+def end_due_on(
+    *, program: Program, planned_end_on: datetime.date | None, both_chose_to_close: bool = False
+) -> datetime.date | None:
+    """The day the program ends a live pair by itself: its last day. None = no planned end yet
+    (AAHPM, until the pair records the duration it agreed at the discovery call).
+
+    KY ends every pair with its program year, AAHPM at the agreed duration: at the
+    planned end. Where pairs may extend (HPMSNJ, HHS, WTAP) a pair that has not
+    answered “extend or close” is kept for the program's grace days past it; one
+    whose partners both chose to close ends at the planned end.
+    """
+    if planned_end_on is None:
+        return None
+    if not program.extendable or both_chose_to_close:
+        return planned_end_on
+    return planned_end_on + datetime.timedelta(days=program.extension_grace_days)
+
+
+def extension_asked_from(*, program: Program, planned_end_on: datetime.date | None) -> datetime.date | None:
+    """The first day both partners are asked “extend or close” (HPMSNJ: “can expand
+    beyond one year, depending on … the desire to continue”); None where the program
+    does not extend or the pair has no planned end."""
+    if not program.extendable or planned_end_on is None:
+        return None
+    return planned_end_on - datetime.timedelta(days=program.extension_ask_days)
+
+
+def continuation_asked_on(*, program: Program, started_on: datetime.date) -> datetime.date | None:
+    """WTAP: “After an initial period, the relations will be evaluated and mutually
+    agreed to end or continue”: the day both partners are asked, None where the
+    program asks nothing of the pair at its evaluation (KY and HHS send a form)."""
+    if not program.evaluation_asks_to_continue or not program.evaluation_after_months:
+        return None
+    return add_months(started_on, program.evaluation_after_months)
 
 
 def duration_agreed_per_pair(*, program: Program) -> bool:

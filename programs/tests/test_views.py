@@ -92,19 +92,36 @@ def test_mentee_reads_the_aahpm_rules(client, aahpm_mentee, django_assert_max_nu
 @pytest.mark.parametrize(
     ("slug", "phrases"),
     [
-        ("hhs", ["Senior-to-Junior, Peer-to-Peer", "Either partner may end after 3 months", "12 months; may be extended"]),
+        (
+            "hhs",
+            [
+                "Senior-to-Junior, Peer-to-Peer",
+                "Either partner may end after 3 months",
+                (
+                    "12 months; 30 days before the planned end both partners are asked to extend it (by 12 months) "
+                    "or close it; without an answer it ends 14 days after"
+                ),
+            ],
+        ),
         (
             "ky-connections",
             [
                 "your first- or second-line supervisor",
                 "By application, approved by the Connections Sponsors; at most 40 participants a year",
-                "Fit questionnaire after 3 months. Evaluation after 12 months.",
+                "Fit questionnaire after 3 months. Evaluation after 12 months or at the end, whichever comes first.",
                 "Monthly; at least 60 minutes of contact a month",
-                "The program year",
+                "The program year; the mentorship ends with it",
             ],
         ),
         ("hpmsnj", ["Quarterly; at least 60 minutes of contact a month"]),
-        ("wtap", ["36 months; may be extended", "Mentoring agreement signed by both."]),
+        (
+            "wtap",
+            [
+                "36 months; 30 days before the planned end",
+                "Evaluation after 6 months, when both partners are also asked to continue or end.",
+                "Mentoring agreement signed by both.",
+            ],
+        ),
     ],
 )
 def test_each_program_shows_its_rules(client, slug, phrases):
