@@ -10,19 +10,26 @@ from .goals import Goal, GoalStatus
 from .meetings import CalendarFeedToken, Meeting, MeetingKind, MeetingMode, MeetingPrivateNote, MeetingStatus
 from .notifications import Notification, ReminderDelivery
 from .pairing import (
+    DECISION_ANSWERS,
+    DecisionAnswer,
+    DecisionQuestion,
     Invitation,
     InvitationSource,
     InvitationState,
     Mentorship,
+    MentorshipDecision,
     MentorshipOrigin,
     MentorshipState,
 )
 from .people import CareerLevel, EmailFrequency, JobHistoryEntry, Profile, Skill, User, UserManager, photo_upload_to
 
 __all__ = [
+    "DECISION_ANSWERS",
     "Agreement",
     "CalendarFeedToken",
     "CareerLevel",
+    "DecisionAnswer",
+    "DecisionQuestion",
     "EmailFrequency",
     "Goal",
     "GoalStatus",
@@ -37,6 +44,7 @@ __all__ = [
     "MeetingPrivateNote",
     "MeetingStatus",
     "Mentorship",
+    "MentorshipDecision",
     "MentorshipOrigin",
     "MentorshipState",
     "Notification",

@@ -19,7 +19,9 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_skipped = models.BooleanField(
-        default=False, help_text="Not emailed: the person chose fewer emails (shown on the site only)."
+        default=False,
+        help_text="Not emailed, shown on the site only: the person chose fewer emails, or it was news of an end "
+        "caught up after its day.",
     )
 
     class Meta:

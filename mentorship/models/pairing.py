@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from programs.formats import date_text
+
 from .people import User
 
 
@@ -176,3 +178,53 @@ class Mentorship(models.Model):
 
     def is_partner(self, user) -> bool:
         return self.role_of(user) is not None
+
+
+class DecisionQuestion(models.TextChoices):
+    EXTEND_OR_CLOSE = "extend_or_close", "Extend or close"
+    CONTINUE_OR_END = "continue_or_end", "Continue or end"
+
+
+class DecisionAnswer(models.TextChoices):
+    EXTEND = "extend", "Extend"
+    CLOSE = "close", "Close at the planned end"
+    CONTINUE = "continue", "Continue"
+    END = "end", "End"
+
+
+# The answers each question takes.
+DECISION_ANSWERS = {
+    DecisionQuestion.EXTEND_OR_CLOSE: (DecisionAnswer.EXTEND, DecisionAnswer.CLOSE),
+    DecisionQuestion.CONTINUE_OR_END: (DecisionAnswer.CONTINUE, DecisionAnswer.END),
+}
+
+
+class MentorshipDecision(models.Model):
+    """One partner's answer to what the program asks the pair near a turning point:
+    “extend or close” before the planned end (HPMSNJ, HHS, WTAP), “continue or end”
+    at WTAP's evaluation after the initial period. `term` is the day the question is
+    about (the planned end, the evaluation day), so an extended pair is asked again
+    about its new end and never twice about the same one."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="decisions")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    question = models.CharField(max_length=20, choices=DecisionQuestion.choices)
+    term = models.DateField(help_text="The planned end, or the evaluation day, the answer is about.")
+    answer = models.CharField(max_length=10, choices=DecisionAnswer.choices)
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["mentorship", "-term", "answered_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentorship", "user", "question", "term"], name="decision_once_per_partner_and_term"
+            ),
+            models.CheckConstraint(
+                condition=Q(question="extend_or_close", answer__in=["extend", "close"])
+                | Q(question="continue_or_end", answer__in=["continue", "end"]),
+                name="decision_answer_fits_question",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user}: {self.get_answer_display()} ({self.get_question_display()}, {date_text(self.term)})"
