@@ -10,7 +10,7 @@ from celery import shared_task
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from .services import invitations_expire, notification_email_send
+from .services import invitations_expire, mentorships_end_due, notification_email_send
 from .services.reminders import reminders_plan, reminders_resend_stale, reminders_send
 
 
@@ -27,6 +27,12 @@ def notification_email_task(self, notification_id: int) -> bool:
 @shared_task
 def invitations_expire_task() -> dict:
     return invitations_expire()
+
+
+@shared_task
+def mentorships_end_due_task() -> list[int]:
+    """Beat, daily: end the pairs whose time is up; safe to run twice (each pair ends once)."""
+    return [m.pk for m in mentorships_end_due(today=timezone.localdate())]
 
 
 @shared_task

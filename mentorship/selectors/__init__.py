@@ -77,6 +77,13 @@ from .invitations import (  # noqa: F401
     invitations_for_user,
     pending_invitation,
 )
+from .lifecycle import (  # noqa: F401
+    OpenQuestion,
+    closing_agreed,
+    decisions_of,
+    end_due_on,
+    open_question,
+)
 from .meetings import (  # noqa: F401
     SHORT_NOTICE,
     has_held_meeting,

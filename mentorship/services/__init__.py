@@ -58,6 +58,16 @@ from .invitations import (  # noqa: F401
     invitation_withdraw,
     invitations_expire,
 )
+from .lifecycle import (  # noqa: F401
+    ALREADY_ANSWERED,
+    BOTH_CHOSE_TO_END,
+    NOT_AN_ANSWER,
+    NOTHING_TO_ANSWER,
+    PLANNED_END_REACHED,
+    PROGRAM_YEAR_ENDED,
+    mentorship_decide,
+    mentorships_end_due,
+)
 from .meetings import (  # noqa: F401
     BEFORE_START,
     DISCOVERY_ALREADY_HELD,
@@ -82,6 +92,7 @@ from .mentorships import (  # noqa: F401
     DISCOVERY_REQUIRED_FOR_DURATION,
     DURATION_FIXED,
     EARLY_END_TOO_SOON,
+    END_NOT_DUE,
     MENTORSHIP_NOT_ACTIVE,
     NOT_EXTENDABLE,
     NOT_YOUR_INVITATION,

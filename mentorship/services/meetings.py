@@ -290,6 +290,28 @@ def meeting_cancel(
     return meeting
 
 
+def meetings_cancel_after_end(*, mentorship: Mentorship, now: datetime.datetime) -> list[Meeting]:
+    """The pair has ended: the meetings still scheduled after its end are cancelled.
+
+    After its end is after its last day, or after now when it ends earlier
+    (a partner ends it today). Called inside mentorship_end's transaction,
+    which tells both partners, naming these meetings.
+    """
+    day_after = mentorship.ended_on + datetime.timedelta(days=1)
+    cutoff = min(now, timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min)))
+    meetings = list(
+        Meeting.objects.select_for_update(of=("self",))
+        .filter(mentorship=mentorship, status=MeetingStatus.SCHEDULED, starts_at__gte=cutoff)
+        .order_by("starts_at")
+    )
+    for meeting in meetings:
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.cancelled_at = now
+        # No notice is recorded: neither partner called it off (AAHPM's 48 hours are about them).
+        meeting.save(update_fields=["status", "cancelled_at", "updated_at"])
+    return meetings
+
+
 @transaction.atomic
 def meeting_update(
     *,

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from programs import rules
 from programs.errors import RuleViolation
-from programs.formats import date_text
+from programs.formats import date_text, datetime_text
 from programs.models import Cohort, Program
 
 from ..models import (
@@ -24,8 +24,10 @@ from ..models import (
     MentorshipState,
     User,
 )
+from ..selectors.lifecycle import end_due_on
 from ..selectors.meetings import has_held_meeting
 from .access import ONLY_THE_COORDINATOR, is_coordinator_of, partner_or_coordinator
+from .meetings import meetings_cancel_after_end
 from .notifications import notify
 from .pairing import (
     MENTEE_NOT_APPROVED,
@@ -48,6 +50,7 @@ DISCOVERY_REQUIRED_FOR_DURATION = (
 DURATION_FIXED = "{program} sets the duration ({duration}); it is not agreed per pair."
 NOT_EXTENDABLE = "{program} does not extend mentorships past their planned end."
 MENTORSHIP_NOT_ACTIVE = "This mentorship has already ended."
+END_NOT_DUE = "This mentorship's planned end has not come: it runs on."
 REASON_REQUIRED = "Please give a reason; it is recorded with the mentorship."
 OVERRIDE_REASON_REQUIRED = "{problem} To pair them anyway, give an override reason."
 
@@ -209,7 +212,7 @@ def early_end_from(*, mentorship: Mentorship) -> datetime.date | None:
 def mentorship_end(
     *,
     mentorship: Mentorship,
-    by: User,
+    by: User | None,
     reason: str,
     completed: bool = False,
     today: datetime.date | None = None,
@@ -219,46 +222,85 @@ def mentorship_end(
     HHS: either partner may end only after 3 months (the coordinator any time,
     having given guidance). AAHPM: completing asks for the wrap-up call first.
     WTAP: no-fault termination by either party at any time.
+
+    `by=None` is the program itself, when the pair's time is up (lifecycle's
+    `mentorships_end_due`): it ends the pair on its last day (`end_due_on`, never
+    after `today`) and refuses a pair whose end is not due, such as one a partner
+    has just extended. Either way, meetings still scheduled after the end are
+    cancelled and both partners are told.
     """
     today = today or timezone.localdate()
     mentorship = Mentorship.objects.select_for_update(of=("self",)).select_related("program").get(pk=mentorship.pk)
     program = mentorship.program
     if mentorship.state != MentorshipState.ACTIVE:
         raise RuleViolation(MENTORSHIP_NOT_ACTIVE, code="state")
-    partner_or_coordinator(mentorship=mentorship, by=by)
-    # The coordinator may end a pair at any time, having given guidance.
-    is_coordinator = is_coordinator_of(user=by, program=program)
     if not reason.strip():
         raise RuleViolation(REASON_REQUIRED, code="reason")
-    if completed:
-        if program.requires_wrapup_call and not has_held_meeting(mentorship=mentorship, kind=MeetingKind.WRAPUP):
-            raise RuleViolation(WRAPUP_REQUIRED.format(program=program.short_name), code="wrapup")
-    if not is_coordinator:
-        # Calling an end before the planned end "completed" does not make it allowed sooner.
-        allowed_from = early_end_from(mentorship=mentorship)
-        planned = mentorship.planned_end_on
-        ending_before_plan = planned is None or today < planned
-        if allowed_from and today < allowed_from and ending_before_plan:
-            raise RuleViolation(
-                EARLY_END_TOO_SOON.format(
-                    program=program.short_name,
-                    months=program.early_end_after_months,
-                    date=date_text(allowed_from),
-                    coordinator=program.coordinator_title,
-                ),
-                code="too_soon",
-            )
+    if by is None:
+        ended_on = end_due_on(mentorship=mentorship)
+        if ended_on is None or ended_on > today:
+            raise RuleViolation(END_NOT_DUE, code="not_due")
+    else:
+        ended_on = today
+        partner_or_coordinator(mentorship=mentorship, by=by)
+        # The coordinator may end a pair at any time, having given guidance.
+        is_coordinator = is_coordinator_of(user=by, program=program)
+        if completed:
+            if program.requires_wrapup_call and not has_held_meeting(mentorship=mentorship, kind=MeetingKind.WRAPUP):
+                raise RuleViolation(WRAPUP_REQUIRED.format(program=program.short_name), code="wrapup")
+        if not is_coordinator:
+            # Calling an end before the planned end "completed" does not make it allowed sooner.
+            allowed_from = early_end_from(mentorship=mentorship)
+            planned = mentorship.planned_end_on
+            ending_before_plan = planned is None or today < planned
+            if allowed_from and today < allowed_from and ending_before_plan:
+                raise RuleViolation(
+                    EARLY_END_TOO_SOON.format(
+                        program=program.short_name,
+                        months=program.early_end_after_months,
+                        date=date_text(allowed_from),
+                        coordinator=program.coordinator_title,
+                    ),
+                    code="too_soon",
+                )
     mentorship.state = MentorshipState.COMPLETED if completed else MentorshipState.ENDED_EARLY
-    mentorship.ended_on = today
+    mentorship.ended_on = ended_on
     mentorship.end_reason = reason.strip()
     mentorship.ended_by = by
     mentorship.save(update_fields=["state", "ended_on", "end_reason", "ended_by"])
+    now = timezone.now()
+    cancelled = meetings_cancel_after_end(mentorship=mentorship, now=now)
+    upcoming = [m for m in cancelled if m.starts_at > now]
+    if upcoming:
+        cancelled_line = " Cancelled with it: " + "; ".join(
+            f"{m.get_kind_display().lower()} on {datetime_text(m.starts_at)}" for m in upcoming
+        ) + "."
+    else:
+        cancelled_line = ""
     for person in (mentorship.mentor, mentorship.mentee):
-        if person.pk != by.pk:
+        if by is not None and person.pk == by.pk:
+            continue
+        if by is None:
+            partner = mentorship.partner_of(person)
+            body = (
+                f"Your mentorship with {partner.display_name} in {program.name} ended on "
+                f"{date_text(ended_on)}: {mentorship.end_reason}{cancelled_line}"
+                + (" You may apply for the next program year." if program.ends_with_cohort else "")
+            )
+            # Told by email on the day it ends (the beat runs daily); an end caught up
+            # later is on the site, and mailed only if it cancels a meeting still to come.
             notify(
                 user=person,
                 subject=f"Your mentorship in {program.short_name} has ended",
-                body=f"{by.display_name} ended the mentorship: {mentorship.end_reason}",
+                body=body,
+                url=mentorship.get_absolute_url(),
+                email=ended_on == today or bool(upcoming),
+            )
+        else:
+            notify(
+                user=person,
+                subject=f"Your mentorship in {program.short_name} has ended",
+                body=f"{by.display_name} ended the mentorship: {mentorship.end_reason}{cancelled_line}",
                 url=mentorship.get_absolute_url(),
             )
     return mentorship

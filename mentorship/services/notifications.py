@@ -15,8 +15,18 @@ from ..models import EmailFrequency, Notification, Profile, ReminderDelivery, Us
 from .queue import NOTIFICATION_EMAIL, enqueue_on_commit
 
 
-def notify(*, user: User, subject: str, body: str, url: str = "", essential: bool = True) -> Notification:
-    """Tell a person on the site and by email; the email goes out after commit."""
+def notify(
+    *, user: User, subject: str, body: str, url: str = "", essential: bool = True, email: bool = True
+) -> Notification:
+    """Tell a person on the site and by email; the email goes out after commit.
+
+    `email=False` tells them on the site only: the row is marked as not emailed,
+    so the stale sweep leaves it alone."""
+    if not email:
+        return Notification.objects.create(
+            user=user, subject=subject, body=body, url=url, essential=essential,
+            emailed_at=timezone.now(), email_skipped=True,
+        )  # fmt: skip
     notification = Notification.objects.create(user=user, subject=subject, body=body, url=url, essential=essential)
 
     enqueue_on_commit(NOTIFICATION_EMAIL, notification.pk)
