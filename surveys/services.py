@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from mentorship.models import Mentorship, MentorshipState, User
-from mentorship.services import notify
+from mentorship.services import mentorships_end_due, notify
 from programs.errors import RuleViolation
 from programs.models import ProgramCoordinator
 from programs.rules import add_months
@@ -175,17 +175,23 @@ def _due_rows(*, survey: Survey, today: datetime.date) -> Iterator[tuple[dict, i
     elif survey.kind == SurveyKind.EVALUATION:
         # KY: “After one year, an evaluation form will be sent to both
         # participants”; HHS at the end of its one-year program; WTAP “after an
-        # initial period”. A pair that completed its year (KY ends in December,
-        # before the anniversary) is still asked; a pair that ended early, before
-        # the evaluation month, is not.
+        # initial period”. Once per pair, at the evaluation month or at the end,
+        # whichever comes first: a pair that completed its term sooner (KY's
+        # program year ends in December, before the anniversary) is asked when it
+        # ends, and not again at the anniversary. A pair that ended early, before
+        # the evaluation month, is not asked.
         months = program.evaluation_after_months
         if not months:
             return
-        rows = mentorships.filter(
-            started_on__range=_start_window(months=months, earliest=earliest, today=today)
-        ).filter(Q(state__in=[active, completed]) | Q(ended_on__gte=earliest - START_DATE_SLACK))
+        in_window = Q(started_on__range=_start_window(months=months, earliest=earliest, today=today)) & (
+            Q(state__in=[active, completed]) | Q(ended_on__gte=earliest - START_DATE_SLACK)
+        )
+        completed_now = Q(state=completed, ended_on__gte=earliest, ended_on__lte=today)
+        rows = mentorships.filter(in_window | completed_now)
         for row in rows.values(*_ROW_FIELDS).order_by("pk").iterator(chunk_size=BATCH_SIZE):
             due = add_months(row["started_on"], months)
+            if row["state"] == completed and row["ended_on"] < due:
+                due = row["ended_on"]
             if not earliest <= due <= today:
                 continue
             if row["state"] in (active, completed) or (row["ended_on"] and row["ended_on"] >= due):
@@ -208,7 +214,9 @@ def _due_rows(*, survey: Survey, today: datetime.date) -> Iterator[tuple[dict, i
             due = add_months(row["started_on"], n * every)
             if due < earliest:
                 continue
-            if row["state"] == active or (row["ended_on"] and row["ended_on"] >= due):
+            # A round that falls due on the day the pair ends, or after, is not sent:
+            # after its end a pair hears only what its program sends then.
+            if row["state"] == active or (row["ended_on"] and row["ended_on"] > due):
                 yield row, n, due
 
 
@@ -279,6 +287,10 @@ def survey_dispatch_due(*, today: datetime.date, dry_run: bool = False) -> Dispa
     constraint, and only the run whose UPDATE claims a row emails it.
     """
     result = DispatchResult(planned=[])
+    # Pairs whose time is up end first: their exit survey or end-of-year evaluation
+    # goes out today, and nothing that only a live pair is asked.
+    if not dry_run:
+        mentorships_end_due(today=today)
     for batch in survey_plan_due(today=today):
         result.planned.extend(batch)
         if dry_run:
@@ -304,6 +316,14 @@ def survey_dispatch_due(*, today: datetime.date, dry_run: bool = False) -> Dispa
     return result
 
 
+def _about_an_ended_pair() -> Q:
+    """Invitations to a fit check, progress report or feedback, which are about a
+    live pair, whose pair has ended: neither sent nor reminded once it has (the
+    exit survey and the evaluation still are)."""
+    about_a_live_pair = Q(survey__kind=SurveyKind.FIT_CHECK) | Q(survey__kind__in=REPEATING_KINDS)
+    return about_a_live_pair & ~Q(mentorship__state=MentorshipState.ACTIVE)
+
+
 def survey_invitations_send(*, today: datetime.date) -> int:
     """Email every invitation not yet sent (and still current), claiming each first.
 
@@ -318,6 +338,7 @@ def survey_invitations_send(*, today: datetime.date) -> int:
                 SurveyInvitation.objects.filter(
                     sent_at__isnull=True, survey__active=True, due_on__gte=earliest, due_on__lte=today
                 )
+                .exclude(_about_an_ended_pair())
                 .order_by("pk")
                 .values_list("pk", flat=True)[:BATCH_SIZE]
             )
@@ -375,7 +396,7 @@ def _reminder_candidates(*, target: int, days: int, today: datetime.date):
     cutoff = _start_of(today - datetime.timedelta(days=days - 1))
     return SurveyInvitation.objects.filter(
         sent_at__lt=cutoff, completed_at__isnull=True, reminder_count__lt=target, survey__active=True
-    )
+    ).exclude(_about_an_ended_pair())
 
 
 def survey_reminders_send(*, today: datetime.date, dry_run: bool = False) -> ReminderResult:

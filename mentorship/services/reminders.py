@@ -40,6 +40,7 @@ from django.utils import timezone
 from programs.formats import date_text, datetime_text
 
 from ..models import (
+    DecisionQuestion,
     Invitation,
     InvitationState,
     Meeting,
@@ -51,12 +52,17 @@ from ..models import (
     User,
 )
 from ..selectors.compliance import AT_RISK, DUE_WITHIN_DAYS, OVERDUE, annotate_health, url_template
+from ..selectors.lifecycle import open_question
 from .calendars import meeting_ics
+from .lifecycle import mentorships_end_due
 from .notifications import email_allowed, email_send
 from .queue import NOTIFICATION_EMAIL, REMINDERS_SEND, enqueue
 
 BATCH = 2000
 SEND_CHUNK = 200
+# AAHPM pairs that have not recorded their agreed duration this long after they
+# started are listed in their coordinators' digest.
+NO_DURATION_DIGEST_AFTER_DAYS = 60
 
 
 @dataclasses.dataclass(frozen=True)
@@ -223,11 +229,124 @@ def plan_events(*, now: datetime.datetime):
             )
 
 
+def plan_decision_asks(*, today: datetime.date):
+    """What the program asks a pair near a turning point, once to each partner who
+    has not answered (essential: without an answer the pair ends).
+
+    Where pairs may extend (HPMSNJ, HHS, WTAP), “extend or close” from the
+    program's ask days before the planned end, once per planned end (an extended
+    pair is asked again about its new one). WTAP, at the evaluation after the
+    initial period: “continue or end”.
+    """
+    from programs.models import Program
+    from programs.rules import add_months, end_due_on
+
+    near = Q()
+    for program in Program.objects.filter(Q(extendable=True) | Q(evaluation_asks_to_continue=True)):
+        due = Q()
+        if program.extendable:
+            due |= Q(planned_end_on__lte=today + datetime.timedelta(days=program.extension_ask_days))
+        if program.evaluation_asks_to_continue and program.evaluation_after_months:
+            # add_months clamps month ends: a few days' slack, the selector decides exactly.
+            due |= Q(started_on__lte=add_months(today, -program.evaluation_after_months) + datetime.timedelta(days=4))
+        near |= Q(program_id=program.pk) & due
+    if not near:
+        return
+    pairs = (
+        Mentorship.objects.filter(near, state=MentorshipState.ACTIVE)
+        .select_related("program", "mentor", "mentee")
+        .prefetch_related("decisions")
+        .order_by("pk")
+    )
+    for m in pairs.iterator(chunk_size=BATCH):
+        asked = open_question(mentorship=m, today=today)
+        if asked is None:
+            continue
+        program = m.program
+        url = m.get_absolute_url() + "#decision"
+        for person, partner in ((m.mentor, m.mentee), (m.mentee, m.mentor)):
+            if asked.answer_of(person) is not None:
+                continue
+            if asked.question == DecisionQuestion.EXTEND_OR_CLOSE:
+                last_day = end_due_on(program=program, planned_end_on=asked.term)
+                yield Planned(
+                    user_id=person.pk,
+                    kind="extend_ask",
+                    key=f"mentorship:{m.pk}",
+                    period=asked.term.isoformat(),
+                    subject=f"Extend or close your mentorship with {partner.display_name}?",
+                    body=(
+                        f"Your {program.name} mentorship with {partner.display_name} reaches its planned end on "
+                        f"{date_text(asked.term)}. Would you like to extend it by {program.extension_months} months, "
+                        f"or close it then? Answer on the mentorship page. Without an answer it ends on "
+                        f"{date_text(last_day)}."
+                    ),
+                    url=url,
+                    essential=True,
+                )
+            else:
+                yield Planned(
+                    user_id=person.pk,
+                    kind="continue_ask",
+                    key=f"mentorship:{m.pk}",
+                    period=asked.term.isoformat(),
+                    subject=f"Continue or end your mentorship with {partner.display_name}?",
+                    body=(
+                        f"{program.name} evaluates each mentorship after an initial period of "
+                        f"{program.evaluation_after_months} months, and the two of you agree to end or continue. "
+                        "Give your answer on the mentorship page; your partner is asked too."
+                    ),
+                    url=url,
+                    essential=True,
+                )
+
+
+def plan_duration_nudges(*, today: datetime.date):
+    """AAHPM: the pair agrees the duration “during the discovery call”; until it is
+    recorded the pair has no planned end, so once a month both are asked to record it."""
+    from programs.models import Program
+    from programs.rules import add_months, duration_agreed_per_pair, months_completed
+
+    program_ids = [p.pk for p in Program.objects.all() if duration_agreed_per_pair(program=p)]
+    pairs = (
+        Mentorship.objects.filter(
+            program_id__in=program_ids,
+            state=MentorshipState.ACTIVE,
+            planned_end_on__isnull=True,
+            started_on__lte=add_months(today, -1),
+        )
+        .select_related("program", "mentor", "mentee")
+        .order_by("pk")
+    )
+    for m in pairs.iterator(chunk_size=BATCH):
+        months = months_completed(started_on=m.started_on, today=today)
+        if months < 1:
+            continue
+        program = m.program
+        where = " at the discovery call" if program.requires_discovery_call else ""
+        for person, partner in ((m.mentor, m.mentee), (m.mentee, m.mentor)):
+            yield Planned(
+                user_id=person.pk,
+                kind="duration",
+                key=f"mentorship:{m.pk}",
+                # One nudge a month, on the monthly anniversary of the start.
+                period=add_months(m.started_on, months).isoformat(),
+                subject=f"Record the duration you agreed with {partner.display_name}",
+                body=(
+                    f"{program.short_name} asks each pair to agree how long their mentorship lasts{where}. Your "
+                    f"mentorship with {partner.display_name} began on {date_text(m.started_on)} and has no planned "
+                    "end yet: record the duration you agreed on the mentorship page."
+                ),
+                url=m.get_absolute_url() + "#duration",
+            )
+
+
 def plan_digests(*, today: datetime.date):
     """Mondays: one digest per coordinator for the programs they run."""
     if today.weekday() != 0:
         return
     from programs.models import Enrollment, EnrollmentState, ProgramCoordinator, Role
+    from programs.rules import duration_agreed_per_pair
 
 
     week = f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"
@@ -253,6 +372,17 @@ def plan_digests(*, today: datetime.date):
                 .count()
             )
             applications = Enrollment.objects.filter(cohort__program=program, state=EnrollmentState.APPLIED).count()
+            # AAHPM: a pair that has not recorded its agreed duration has no planned end, so nothing ends it.
+            no_duration = (
+                [
+                    m
+                    for m in active
+                    if m.planned_end_on is None
+                    and m.started_on <= today - datetime.timedelta(days=NO_DURATION_DIGEST_AFTER_DAYS)
+                ]
+                if duration_agreed_per_pair(program=program)
+                else []
+            )
             lines = [f"{program.name}:"]
             lines.append(f"- {len(worrying)} pair(s) overdue or at risk")
             for m in worrying[:10]:
@@ -260,6 +390,14 @@ def plan_digests(*, today: datetime.date):
             lines.append(f"- {pending} invitation(s) waiting for an answer")
             lines.append(f"- {unmatched} approved mentee(s) without a mentor")
             lines.append(f"- {applications} application(s) to decide")
+            if no_duration:
+                lines.append(
+                    f"- {len(no_duration)} pair(s) without an agreed duration after {NO_DURATION_DIGEST_AFTER_DAYS} days"
+                )
+                for m in no_duration[:10]:
+                    lines.append(
+                        f"    {m.mentor.display_name} / {m.mentee.display_name}: started {date_text(m.started_on)}"
+                    )
             sections.append("\n".join(lines))
         yield Planned(
             user_id=user_id,
@@ -318,6 +456,8 @@ def reminders_plan(*, today: datetime.date | None = None, now: datetime.datetime
     now = now or timezone.now()
     today = today or timezone.localdate(now)
     counts = {"planned": 0, "claimed": 0, "tasks": 0}
+    # Pairs whose time is up end first, so nothing below is planned for them.
+    counts["ended"] = len(mentorships_end_due(today=today, dry_run=dry_run))
     preview: list[Planned] = []
     buffer: list[Planned] = []
 
@@ -333,7 +473,15 @@ def reminders_plan(*, today: datetime.date | None = None, now: datetime.datetime
                 transaction.on_commit(lambda chunk=chunk: _enqueue(chunk))
         buffer.clear()
 
-    for source in (plan_checkins(today=today), plan_meetings(now=now), plan_events(now=now), plan_digests(today=today)):
+    sources = (
+        plan_checkins(today=today),
+        plan_meetings(now=now),
+        plan_events(now=now),
+        plan_decision_asks(today=today),
+        plan_duration_nudges(today=today),
+        plan_digests(today=today),
+    )
+    for source in sources:
         for item in source:
             counts["planned"] += 1
             if dry_run:

@@ -32,6 +32,14 @@ def run(when, django_capture_on_commit_callbacks):
             return services.reminders.reminders_plan()
 
 
+def aahpm_pair():
+    """An AAHPM pair started on 5 January that recorded six months at its discovery
+    call (a pair without an agreed duration is also asked monthly to record it)."""
+    return pair_in(
+        "aahpm", datetime.date(2026, 1, 5), agreed_duration_months=6, planned_end_on=datetime.date(2026, 7, 5)
+    )
+
+
 def checkin_mail():
     return [m for m in mail.outbox if "Time to check in" in m.subject]
 
@@ -77,7 +85,7 @@ def test_programs_without_a_cadence_send_no_checkin(django_capture_on_commit_cal
 
 
 def test_the_planner_run_three_times_sends_each_reminder_once(django_capture_on_commit_callbacks):
-    pair_in("aahpm", datetime.date(2026, 1, 5))
+    aahpm_pair()
     for _ in range(3):
         run(at(2026, 3, 9), django_capture_on_commit_callbacks)
     assert len(checkin_mail()) == 2
@@ -85,7 +93,7 @@ def test_the_planner_run_three_times_sends_each_reminder_once(django_capture_on_
 
 
 def test_a_rolled_back_plan_enqueues_nothing(django_capture_on_commit_callbacks):
-    pair_in("aahpm", datetime.date(2026, 1, 5))
+    aahpm_pair()
 
     class Abort(Exception):
         pass
@@ -100,7 +108,7 @@ def test_a_rolled_back_plan_enqueues_nothing(django_capture_on_commit_callbacks)
 
 
 def test_email_frequency_off_skips_non_essential_mail(django_capture_on_commit_callbacks):
-    pair = pair_in("aahpm", datetime.date(2026, 1, 5))
+    pair = aahpm_pair()
     pair.mentee.profile.email_frequency = EmailFrequency.OFF
     pair.mentee.profile.save()
 
@@ -111,7 +119,7 @@ def test_email_frequency_off_skips_non_essential_mail(django_capture_on_commit_c
 
 
 def test_weekly_frequency_sends_at_most_one_non_essential_mail_a_week(django_capture_on_commit_callbacks):
-    pair = pair_in("aahpm", datetime.date(2026, 1, 5))
+    pair = aahpm_pair()
     pair.mentee.profile.email_frequency = EmailFrequency.WEEKLY
     pair.mentee.profile.save()
     ReminderDelivery.objects.create(
@@ -123,7 +131,7 @@ def test_weekly_frequency_sends_at_most_one_non_essential_mail_a_week(django_cap
 
 
 def test_meeting_reminder_a_day_before_with_the_ics(django_capture_on_commit_callbacks):
-    pair = pair_in("aahpm", datetime.date(2026, 1, 5))
+    pair = aahpm_pair()
     meeting = met(pair, at(2026, 3, 10, 15), minutes=45, kind=MeetingKind.DISCOVERY, status=MeetingStatus.SCHEDULED)
 
     run(at(2026, 3, 9, 16), django_capture_on_commit_callbacks)
@@ -138,7 +146,7 @@ def test_meeting_reminder_a_day_before_with_the_ics(django_capture_on_commit_cal
 
 
 def test_unsubscribe_link_sets_frequency_and_tampering_is_refused(client):
-    pair = pair_in("aahpm", datetime.date(2026, 1, 5))
+    pair = aahpm_pair()
     token = services.unsubscribe_token(pair.mentee.pk)
 
     assert client.get(f"/email/unsubscribe/{token}/").status_code == 200
@@ -183,7 +191,7 @@ def test_event_reminders_reach_participants_once(django_capture_on_commit_callba
 
 
 def test_dry_run_writes_nothing():
-    pair_in("aahpm", datetime.date(2026, 1, 5))
+    aahpm_pair()
     counts = plan(at(2026, 3, 9), dry_run=True)
     assert counts["planned"] == 2 and len(counts["preview"]) == 2
     assert not ReminderDelivery.objects.exists()
@@ -191,7 +199,7 @@ def test_dry_run_writes_nothing():
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_planners_claim_each_reminder_once():
-    pair_in("aahpm", datetime.date(2026, 1, 5))
+    aahpm_pair()
     pair_in("ky-connections", datetime.date(2026, 1, 5))
     barrier = threading.Barrier(4)
     errors = []
@@ -221,7 +229,7 @@ def test_send_due_runs_the_same_planner_for_a_date(django_capture_on_commit_call
 
     from django.core.management import call_command
 
-    pair_in("aahpm", datetime.date(2026, 1, 5))
+    aahpm_pair()
     out = StringIO()
     call_command("send_due", "--date", "2026-03-09", "--dry-run", stdout=out)
     assert "Reminders due on 2026-03-09: 2 planned" in out.getvalue()
@@ -236,7 +244,7 @@ def test_send_due_runs_the_same_planner_for_a_date(django_capture_on_commit_call
 
 
 def test_a_claim_takes_only_the_rows_not_claimed_before():
-    pair = pair_in("aahpm", datetime.date(2026, 1, 5))
+    pair = aahpm_pair()
     now = at(2026, 3, 9)
 
     def planned(period):

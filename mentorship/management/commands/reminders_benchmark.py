@@ -30,6 +30,7 @@ from django.utils import timezone
 from mentorship.models import Mentorship, MentorshipOrigin, MentorshipState, ReminderDelivery, User
 from mentorship.services import reminders
 from programs.models import Cohort, Program
+from programs.rules import add_months
 
 DOMAIN = "bench.example.org"
 
@@ -100,7 +101,7 @@ class Command(BaseCommand):
 
 def quiet_pairs_create(count: int, *, domain: str, cohort_name: str, slug: str = "aahpm", start: int = 0) -> list:
     """`count` active mentorships of a monthly program (AAHPM by default), started
-    60 days ago and never met, so each partner is due a check-in reminder: new
+    60 days ago for six months and never met, so each partner is due a check-in reminder: new
     people mentee-N@domain and mentor-N@domain (two mentees each, AAHPM's cap),
     inserted in bulk. The reminders benchmark and the fault scripts use it."""
     program = Program.objects.get(slug=slug)
@@ -137,6 +138,9 @@ def quiet_pairs_create(count: int, *, domain: str, cohort_name: str, slug: str =
                 state=MentorshipState.ACTIVE,
                 origin=MentorshipOrigin.COORDINATOR,
                 started_on=today - datetime.timedelta(days=60),  # quiet since: a monthly check-in is overdue
+                # Six months agreed at the start: only the check-in is due, not the duration nudge.
+                agreed_duration_months=6,
+                planned_end_on=add_months(today - datetime.timedelta(days=60), 6),
             )
             for n, mentee in enumerate(mentees)
         ],

@@ -1,5 +1,7 @@
-"""Run the planning beat runs, for a given day: check-in, meeting and event
-reminders, coordinators' digests, surveys that fell due and survey reminders.
+"""Run the planning beat runs, for a given day: the ends of pairs whose time is
+up, check-in, meeting and event reminders, the asks of the mentorship's term
+(extend or close, continue or end, the agreed duration), coordinators' digests,
+surveys that fell due and survey reminders.
 
     python manage.py send_due --date 2026-04-01 --dry-run
 
@@ -25,7 +27,10 @@ def _date(value: str) -> datetime.date:
 
 
 class Command(BaseCommand):
-    help = "Send what is due on a day (reminders, digests, surveys); --dry-run prints it and writes nothing."
+    help = (
+        "End the pairs whose time is up and send what is due on a day (reminders, digests, surveys); "
+        "--dry-run prints it and writes nothing."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--date", type=_date, default=None, help="The day to plan for (default: today).")
@@ -35,7 +40,15 @@ class Command(BaseCommand):
         today = date or timezone.localdate()
         verb = "Would send" if dry_run else "Sent"
 
+        from mentorship.services import mentorships_end_due
         from mentorship.services.reminders import reminders_plan
+
+        # First, as beat does just after midnight: a pair whose time is up ends, so
+        # nothing below is planned for it but what its program sends at the end.
+        ended = mentorships_end_due(today=today, dry_run=dry_run)
+        self.stdout.write(f"Mentorships {'to end' if dry_run else 'ended'} on {today:%Y-%m-%d}: {len(ended)}.")
+        for m in ended:
+            self.stdout.write(f"  {m.program.short_name}: {m.mentor} and {m.mentee} (planned end {m.planned_end_on})")
 
         now = timezone.now()
         if today != timezone.localdate():
