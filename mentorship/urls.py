@@ -42,6 +42,7 @@ mentorship_urls = [
     path("mentorships/<int:pk>/end/", mentorships.mentorship_end, name="end"),
     path("mentorships/<int:pk>/duration/", mentorships.mentorship_duration, name="duration"),
     path("mentorships/<int:pk>/extend/", mentorships.mentorship_extend, name="extend"),
+    path("mentorships/<int:pk>/decide/", mentorships.mentorship_decide, name="decide"),
 ]
 notification_urls = [
     path("notifications/", notifications.notifications, name="list"),

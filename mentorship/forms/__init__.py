@@ -31,6 +31,7 @@ from .meetings import (  # noqa: F401
     RescheduleForm,
 )
 from .mentorships import (  # noqa: F401
+    DecisionForm,
     DurationForm,
     EndMentorshipForm,
     ExtendForm,

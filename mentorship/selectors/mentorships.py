@@ -3,12 +3,14 @@ needs a person's attention next."""
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from programs import rules
 from programs.formats import date_text
 from programs.selectors import coordinated_program_ids
 
-from ..models import Mentorship
+from ..models import DecisionQuestion, Mentorship
+from .lifecycle import open_question
 
 
 def mentorship_get_for_user(*, user, pk: int, participants_only: bool = False, role: str | None = None) -> Mentorship:
@@ -63,6 +65,19 @@ def due_items(*, user, mentorships, pending_received) -> list[dict]:
                     + (" at the discovery call" if program.requires_discovery_call else ""),
                     "url": mentorship.get_absolute_url(),
                     "when": mentorship.started_on,
+                }
+            )
+        asked = open_question(mentorship=mentorship, today=timezone.localdate())
+        if asked is not None and asked.answer_of(user) is None:
+            partner = mentorship.partner_of(user).display_name
+            items.append(
+                {
+                    "text": f"Extend or close your mentorship with {partner}? It reaches its planned end on "
+                    f"{date_text(asked.term)}"
+                    if asked.question == DecisionQuestion.EXTEND_OR_CLOSE
+                    else f"Continue or end your mentorship with {partner}? {program.short_name} asks you both",
+                    "url": mentorship.get_absolute_url() + "#decision",
+                    "when": asked.term,
                 }
             )
         for extra in getattr(mentorship, "due_extra", []):

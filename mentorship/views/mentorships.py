@@ -10,14 +10,17 @@ from django.views.decorators.http import require_POST
 from programs.errors import FAILED, submit
 
 from .. import selectors, services
-from ..forms.mentorships import DurationForm, EndMentorshipForm, ExtendForm
-from ..models import MeetingKind
+from ..forms.mentorships import DecisionForm, DurationForm, EndMentorshipForm, ExtendForm
+from ..models import DecisionAnswer, DecisionQuestion, MeetingKind
 
 
-def _mentorship_page(request, mentorship, *, end_form=None, duration_form=None, extend_form=None):
+def _mentorship_page(
+    request, mentorship, *, end_form=None, duration_form=None, extend_form=None, decision_form=None
+):
     program = mentorship.program
     early_from = services.early_end_from(mentorship=mentorship)
     today = timezone.localdate()
+    role = mentorship.role_of(request.user)
     context = {
         "mentorship": mentorship,
         "program": program,
@@ -31,8 +34,27 @@ def _mentorship_page(request, mentorship, *, end_form=None, duration_form=None, 
         "discovery_held": selectors.has_held_meeting(mentorship=mentorship, kind=MeetingKind.DISCOVERY),
         "wrapup_held": selectors.has_held_meeting(mentorship=mentorship, kind=MeetingKind.WRAPUP),
         "extra": _mentorship_extra(request, mentorship),
+        "end_due_on": selectors.end_due_on(mentorship=mentorship) if mentorship.is_active else None,
+        "decisions": selectors.decisions_of(mentorship=mentorship),
+        **_decision(request, mentorship, role=role, today=today, form=decision_form),
     }
     return render(request, "mentorship/mentorships/mentorship_detail.html", context)
+
+
+def _decision(request, mentorship, *, role, today, form) -> dict:
+    """What the program asks the pair now (extend or close; WTAP: continue or end), for its partners."""
+    asked = selectors.open_question(mentorship=mentorship, today=today) if role else None
+    if asked is None:
+        return {"decision": None}
+    partner = mentorship.partner_of(request.user)
+    mine, theirs = asked.answer_of(request.user), asked.answer_of(partner)
+    return {
+        "decision": asked,
+        "decision_extend": asked.question == DecisionQuestion.EXTEND_OR_CLOSE,
+        "decision_mine": DecisionAnswer(mine).label if mine else "",
+        "decision_theirs": DecisionAnswer(theirs).label if theirs else "",
+        "decision_form": form or DecisionForm(),
+    }
 
 
 def _mentorship_extra(request, mentorship):
@@ -89,6 +111,28 @@ def mentorship_extend(request, pk):
         return _mentorship_page(request, mentorship, extend_form=form)
     messages.success(request, "The mentorship is extended.")
     return redirect(mentorship.get_absolute_url())
+
+
+@login_required
+@require_POST
+def mentorship_decide(request, pk):
+    mentorship = selectors.mentorship_get_for_user(user=request.user, pk=pk, participants_only=True)
+    form = DecisionForm(request.POST)
+    decision = submit(
+        form, lambda data: services.mentorship_decide(mentorship=mentorship, by=request.user, answer=data["answer"])
+    )
+    if decision is FAILED:
+        return _mentorship_page(request, mentorship, decision_form=form)
+    messages.success(request, DECIDED[decision.answer])
+    return redirect(mentorship.get_absolute_url())
+
+
+DECIDED = {
+    DecisionAnswer.EXTEND: "The mentorship is extended; your partner has been told.",
+    DecisionAnswer.CLOSE: "Your answer is recorded: the mentorship closes at its planned end. Your partner has been told.",
+    DecisionAnswer.CONTINUE: "Your answer is recorded: continue. Your partner has been told.",
+    DecisionAnswer.END: "Your answer is recorded: end. Your partner has been told.",
+}
 
 
 def mentorship_sections(*, request, mentorship) -> dict:
