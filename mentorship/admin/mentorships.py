@@ -14,7 +14,7 @@ from programs.admin_scope import (
 from programs.formats import date_text
 
 from ..admin import pairing
-from ..models import Agreement, Meeting, MeetingStatus, Mentorship
+from ..models import Agreement, Meeting, MeetingStatus, Mentorship, MentorshipDecision
 from ..reports.exports import contact_hours_rows, csv_response, dated
 from ..selectors.compliance import HEALTH_CHOICES, HEALTH_LABELS, annotate_health, health_ids
 from .filters import PartnerLocationListFilter, PartnerOrgUnitListFilter
@@ -100,6 +100,29 @@ class MeetingInline(ProgramScopedInline, admin.TabularInline):
         return False
 
 
+class DecisionInline(ProgramScopedInline, admin.TabularInline):
+    """What the partners answered when asked to extend or close (HPMSNJ, HHS, WTAP)
+    or, at WTAP's evaluation after the initial period, to continue or end."""
+
+    model = MentorshipDecision
+    fields = ["question", "term", "user", "answer", "answered_at"]
+    readonly_fields = fields
+    extra = 0
+    max_num = 0
+    can_delete = False
+    verbose_name = "answer"
+    verbose_name_plural = "answers to the program's questions"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.action(description="Export contact hours (CSV) per participant and program year")
 def export_contact_hours_csv(modeladmin, request, queryset):
     # The same file as the Exports page's, through the one formula-safe writer.
@@ -111,7 +134,7 @@ class MentorshipAdmin(ProgramScopedAdmin):
     """Read-mostly for now: pairs form through invitations, matching and services."""
 
     program_path = "program"
-    list_display = ["mentor", "mentee", "program_name", "health", "state", "started_on", "planned_end_on"]
+    list_display = ["mentor", "mentee", "program_name", "health", "state", "started_on", "term"]
     list_filter = [
         ("program", admin.RelatedOnlyFieldListFilter),
         ("cohort", CohortListFilter),
@@ -133,7 +156,7 @@ class MentorshipAdmin(ProgramScopedAdmin):
     ]
     date_hierarchy = "started_on"
     actions = [export_contact_hours_csv]
-    inlines = [MeetingInline]
+    inlines = [DecisionInline, MeetingInline]
     fieldsets = [
         (None, {"fields": ["program", "cohort", "mentor", "mentee", "state", "origin"]}),
         (
@@ -200,6 +223,14 @@ class MentorshipAdmin(ProgramScopedAdmin):
     @admin.display(description="program", ordering="program__short_name")
     def program_name(self, obj):
         return obj.program.short_name
+
+    @admin.display(description="planned end / ended", ordering="planned_end_on")
+    def term(self, obj):
+        """A live pair's planned end; an ended pair's end, with the reason (the program's, or a short one)."""
+        if obj.ended_on:
+            reason = obj.end_reason if len(obj.end_reason) <= 60 else obj.end_reason[:57].rstrip() + "…"
+            return f"ended {date_text(obj.ended_on)}: {reason}" if reason else f"ended {date_text(obj.ended_on)}"
+        return date_text(obj.planned_end_on) if obj.planned_end_on else "—"
 
     @admin.display(description="health")
     def health(self, obj):

@@ -13,7 +13,11 @@ coordinator who follows "Overdue: 3" finds three rows:
   Meeting list for the month), against the program's monthly minimum for the
   active pairs held to it this month;
 - survey response rate: sent invitations answered (the Survey list shows the
-  same per survey).
+  same per survey);
+- ended pairs of the latest program year (cohort) that has any: completed of
+  all its pairs, and ended early, counted by the cohort they belong to, so KY's
+  completions stay with their year once the next one has begun (the Mentorship
+  list filtered by that cohort).
 
 A fixed number of queries whatever the number of programs, people or pairs
 (about fifteen; a test holds it).
@@ -26,13 +30,13 @@ import datetime
 from collections import Counter, defaultdict
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from programs.dashboard import enrolment_figures, enrolment_list_url
-from programs.formats import month_text
+from programs.formats import date_text, month_text
 from programs.models import Enrollment, EnrollmentState, Event, Program, Role
 from programs.rules import add_months
 from programs.selectors import coordinated_program_ids
@@ -116,6 +120,28 @@ def _survey_rates(program_ids) -> dict[int, tuple[int, int]]:
     return {row["survey__program_id"]: (row["invited"], row["answered"]) for row in rows}
 
 
+def _ended_by_cohort(program_ids) -> dict[int, dict]:
+    """Per program, its latest cohort with an ended pair: pairs in it, completed, ended early, last end."""
+    rows = (
+        Mentorship.objects.filter(program_id__in=program_ids)
+        .order_by()
+        .values("program_id", "cohort_id", "cohort__name", "cohort__starts_on")
+        .annotate(
+            total=Count("pk"),
+            completed=Count("pk", filter=Q(state=MentorshipState.COMPLETED)),
+            early=Count("pk", filter=Q(state=MentorshipState.ENDED_EARLY)),
+            last=Max("ended_on"),
+        )
+        .filter(last__isnull=False)
+    )
+    latest: dict[int, dict] = {}
+    for row in rows:
+        kept = latest.get(row["program_id"])
+        if kept is None or (row["cohort__starts_on"], row["cohort_id"]) > (kept["cohort__starts_on"], kept["cohort_id"]):
+            latest[row["program_id"]] = row
+    return latest
+
+
 def _hours(minutes: int) -> str:
     return f"{minutes / 60:.1f} h"
 
@@ -192,6 +218,7 @@ def program_dashboards(*, user, today: datetime.date | None = None) -> list[Prog
         .values_list("program_id", "n")
     )
     surveys = _survey_rates(ids)
+    ended = _ended_by_cohort(ids)
 
     mentorships_url = "admin:mentorship_mentorship_changelist"
     dashboards = []
@@ -295,6 +322,17 @@ def program_dashboards(*, user, today: datetime.date | None = None) -> list[Prog
                 note=f"{answered} of {invited} sent surveys answered",
             )
         )
+        year = ended.get(pid)
+        if year is not None:
+            figures.append(
+                Figure(
+                    "ended",
+                    f"Completed in {year['cohort__name']}",
+                    f"{year['completed']} of {year['total']}",
+                    _url(mentorships_url, {"program__id__exact": pid, "cohort__id__exact": year["cohort_id"]}),
+                    note=f"{year['early']} ended early; the latest ended on {date_text(year['last'])}",
+                )
+            )
         figures.append(
             Figure(
                 "events",
