@@ -337,6 +337,8 @@ def wtap(clock: Clock, cast: Cast) -> list:
     _agreement(clock, w3, frequency="monthly", mentor_offset=-185, mentee_offset=-184)
     _history(clock, w3, first=-180, last=-40, every=30, minutes=90, mode=MeetingMode.IN_PERSON)
     after.append(lambda: _answer(_invitation_of(w3, e3)) if _invitation_of(w3, e3) else None)
+    # Evaluated after the initial period (six months): the mentee chose to continue, the mentor has yet to answer.
+    services.mentorship_decide(mentorship=w3, by=e3, answer="continue", today=clock.today)
     return after
 
 
@@ -405,13 +407,8 @@ def _last_year_fit_check(clock: Clock, cast: Cast, *, mentor: User, mentee: User
     invitation = _invitation_of(k, mentee)
     if invitation is not None:
         _answer(invitation, {"Is your mentoring match": ALERT})
-    services.mentorship_end(
-        mentorship=k,
-        by=cast.coordinator,
-        reason="The program year ended; not a good fit, not continued.",
-        completed=True,
-        today=k.cohort.ends_on,
-    )
+    # The program year ends, and the pair with it, as the daily end-of-term run ends it.
+    services.mentorships_end_due(today=k.cohort.ends_on)
 
 
 WORLDS = {"aahpm": aahpm, "hpmsnj": hpmsnj, "hhs": hhs, "wtap": wtap, "ky-connections": ky}
