@@ -162,10 +162,13 @@ def checkin_mail() -> list:
 
 
 def quiet_aahpm_pair():
-    """An AAHPM pair (monthly cadence) that started nine weeks ago and never met: due."""
+    """An AAHPM pair (monthly cadence) that started nine weeks ago for six months and
+    never met: due a check-in (and, with its duration recorded, nothing else)."""
     from mentorship.tests.builders import pair_in
+    from programs.rules import add_months
 
-    return pair_in("aahpm", timezone.localdate() - datetime.timedelta(days=63))
+    started = timezone.localdate() - datetime.timedelta(days=63)
+    return pair_in("aahpm", started, agreed_duration_months=6, planned_end_on=add_months(started, 6))
 
 
 @TRANSACTIONAL

@@ -19,6 +19,8 @@ from mentorship.models import (
     Agreement,
     CalendarFeedToken,
     CareerLevel,
+    DecisionAnswer,
+    DecisionQuestion,
     Goal,
     Invitation,
     JobHistoryEntry,
@@ -29,6 +31,7 @@ from mentorship.models import (
     MeetingPrivateNote,
     MeetingStatus,
     Mentorship,
+    MentorshipDecision,
     MentorshipState,
     Notification,
     Profile,
@@ -177,6 +180,19 @@ class MentorshipFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def enrolled(obj, create, extracted, **kwargs):
         _enrol_the_pair(obj, create, extracted)
+
+
+class MentorshipDecisionFactory(factory.django.DjangoModelFactory):
+    """The mentee's answer to “extend or close”, about the pair's planned end."""
+
+    class Meta:
+        model = MentorshipDecision
+
+    mentorship = factory.SubFactory(MentorshipFactory, planned_end_on=factory.LazyFunction(timezone.localdate))
+    user = factory.LazyAttribute(lambda o: o.mentorship.mentee)
+    question = DecisionQuestion.EXTEND_OR_CLOSE
+    term = factory.LazyAttribute(lambda o: o.mentorship.planned_end_on)
+    answer = DecisionAnswer.CLOSE
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):
