@@ -240,6 +240,9 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Hourly: invitations past their expiry, and reminders before it.
     "invitations-expire": {"task": "mentorship.tasks.invitations_expire_task", "schedule": crontab(minute=5)},
+    # Daily, just after midnight: pairs whose time is up end (KY's with the program year, the
+    # others at their planned end), before the day's reminders and surveys are planned.
+    "mentorships-end-due": {"task": "mentorship.tasks.mentorships_end_due_task", "schedule": crontab(hour=0, minute=10)},
     # Hourly: check-in reminders on each program's cadence, meeting and event
     # reminders a day ahead, and (Mondays) the coordinators' weekly digest.
     "reminders-plan": {"task": "mentorship.tasks.reminders_plan_task", "schedule": crontab(minute=20)},
