@@ -136,7 +136,17 @@ class ProgramAdmin(ProgramScopedAdmin):
         ("Enrolment", {"fields": ["requires_application_approval", "participant_cap"]}),
         (
             "Duration and ending",
-            {"fields": ["duration_months", "ends_with_cohort", "extendable", "early_end_after_months"]},
+            {
+                "fields": [
+                    "duration_months",
+                    "ends_with_cohort",
+                    "extendable",
+                    "extension_ask_days",
+                    "extension_grace_days",
+                    "extension_months",
+                    "early_end_after_months",
+                ]
+            },
         ),
         ("Contact", {"fields": ["checkin_interval_months", "min_contact_minutes_per_month", "reschedule_notice_hours"]}),
         (
@@ -151,7 +161,17 @@ class ProgramAdmin(ProgramScopedAdmin):
                 ]
             },
         ),
-        ("Surveys", {"fields": ["sends_exit_survey", "fit_check_after_months", "evaluation_after_months"]}),
+        (
+            "Surveys",
+            {
+                "fields": [
+                    "sends_exit_survey",
+                    "fit_check_after_months",
+                    "evaluation_after_months",
+                    "evaluation_asks_to_continue",
+                ]
+            },
+        ),
     ]
 
     def has_delete_permission(self, request, obj=None):
