@@ -335,6 +335,9 @@ APPLICATION_ANSWERS = {
 }
 
 
+ANSWER_WORDS_SHOWN = 8
+
+
 TRANSITIONS = {
     EnrollmentState.APPROVED: services.enrollment_approve,
     EnrollmentState.WAITLISTED: services.enrollment_waitlist,
@@ -381,7 +384,8 @@ class EnrollmentAdmin(ProgramScopedAdmin):
 
     @admin.display(description="application")
     def answers(self, obj):
-        """KY's four answers at a glance, so a page of applications can be decided in bulk."""
+        """KY's four answers at a glance, so a page of applications can be decided in bulk:
+        each cut after a few words, never inside one, and whole in the tooltip."""
         parts = [(label, getattr(obj, name)) for name, label in APPLICATION_ANSWERS.items() if getattr(obj, name)]
         if not parts:
             return "—"
@@ -389,7 +393,9 @@ class EnrollmentAdmin(ProgramScopedAdmin):
             '<span title="{}">{}</span>',
             "\n".join(f"{label}: {text}" for label, text in parts),
             format_html_join(
-                mark_safe("<br>"), "<b>{}:</b> {}", ((label, Truncator(text).chars(36)) for label, text in parts)
+                mark_safe("<br>"),
+                "<b>{}:</b> {}",
+                ((label, Truncator(text).words(ANSWER_WORDS_SHOWN)) for label, text in parts),
             ),
         )
 
