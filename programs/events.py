@@ -52,7 +52,7 @@ def event_attendance_mark(*, event: Event, user_ids, attended: bool = True) -> i
 def event_calendar_entry(event: Event, *, now: datetime.datetime | None = None):
     return calendar_entry(
         uid=event.uid,
-        summary=f"{event.program.short_name}: {event.title}",
+        summary=event.program.titled(event.title),
         starts_at=event.starts_at,
         ends_at=event.ends_at,
         now=now or timezone.now(),

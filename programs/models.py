@@ -274,6 +274,26 @@ class Program(models.Model):
     def get_absolute_url(self):
         return reverse("programs:detail", kwargs={"slug": self.slug})
 
+    def titled(self, title: str) -> str:
+        """A survey's or an event's title named with the program once, for a mail's
+        subject or a calendar entry: KY Connections' "Connections fit questionnaire"
+        is the "KY Connections fit questionnaire" (not "KY Connections Connections …");
+        a title that already names the program ("HHS Mentoring Program evaluation",
+        "KY IPMA-HR chapter meeting") is left as it is; any other is followed by the
+        short name: "Mentor progress report (HHS)"."""
+        words = title.split()
+        if not words:
+            return self.short_name
+        folded = [w.casefold() for w in words]
+        for name in (self.name, self.short_name):
+            own = name.split()
+            if folded[0] == own[0].casefold():
+                return title
+            for k in range(min(len(own), len(words)), 0, -1):
+                if [w.casefold() for w in own[-k:]] == folded[:k]:
+                    return " ".join(own + words[k:])
+        return f"{title} ({self.short_name})"
+
     def clean(self):
         if self.duration_months and self.ends_with_cohort:
             raise ValidationError(

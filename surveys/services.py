@@ -376,7 +376,7 @@ def _notify_invitation(invitation: SurveyInvitation) -> None:
     )
     notify(
         user=invitation.recipient,
-        subject=f"{program.short_name}: {survey.title}",
+        subject=f"Please answer: {program.titled(survey.title)}",
         body="\n\n".join(lines),
         url=invitation.get_absolute_url(),
     )
@@ -444,7 +444,7 @@ def _notify_reminder(invitation: SurveyInvitation, number: int) -> None:
     started = " You have saved a draft; finish it when you are ready." if invitation.draft_saved_at else ""
     notify(
         user=invitation.recipient,
-        subject=f"Reminder: {program.short_name} {survey.title}",
+        subject=f"Reminder: {program.titled(survey.title)}",
         body=(
             f"{program.name} is still waiting for your answers to “{survey.title}” about your mentorship with "
             f"{_partner_name(invitation)}.{started} The link below is personal; please do not forward it."
@@ -596,7 +596,7 @@ def _alert_coordinators(*, invitation: SurveyInvitation, alerts: list[tuple[Ques
     for coordinator in coordinators:
         notify(
             user=coordinator,
-            subject=f"{program.short_name}: a “{survey.title}” answer needs your attention",
+            subject=f"{program.titled(survey.title)}: an answer needs your attention",
             body=f"{who}: {answered}. The results page has the pair's answers if you need to follow up.",
             url=url,
         )

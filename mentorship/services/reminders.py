@@ -223,7 +223,7 @@ def plan_events(*, now: datetime.datetime):
                 kind="event",
                 key=f"event:{event.pk}",
                 period=event.starts_at.isoformat(),
-                subject=f"Tomorrow: {event.title} ({event.program.short_name})",
+                subject=f"Tomorrow: {event.program.titled(event.title)}",
                 body=f"{event.title} on {datetime_text(start)}" + (f", {event.location}" if event.location else "") + ".",
                 url=event.get_absolute_url(),
             )

@@ -58,8 +58,8 @@ START = D(2026, 1, 12)
 def kind_of(subject: str) -> str:
     """What a mail is, from its subject (the product's own wording)."""
     s = subject.lower()
-    if s.startswith("[mentoring] tomorrow:") and s.endswith(")"):
-        return "event reminder"  # “Tomorrow: <event> (<program>)”
+    if s.startswith("[mentoring] tomorrow:") and " with " not in s:
+        return "event reminder"  # “Tomorrow: <the program's event>”, a meeting's is “… with <partner>”
     for words, kind in (
         ("has ended", "ended"),
         ("answered “", "answered"),

@@ -67,10 +67,10 @@ def test_a_ky_pair_first_seen_in_the_new_year_gets_only_its_evaluation(django_ca
     )
     january = pair_mail(send_due(D(2027, 1, 13), django_capture_on_commit_callbacks))
     assert [subject for _, subject in january] == [
-        "[Mentoring] KY Connections: Connections evaluation form (one year)"
+        "[Mentoring] Please answer: KY Connections evaluation form (one year)"
     ] * 2
     march = pair_mail(send_due(D(2027, 3, 14), django_capture_on_commit_callbacks))
-    assert all("Reminder: KY Connections Connections evaluation form" in subject for _, subject in march), march
+    assert all("Reminder: KY Connections evaluation form" in subject for _, subject in march), march
     m.refresh_from_db()
     assert (m.state, m.ended_on, m.end_reason) == (
         MentorshipState.COMPLETED,

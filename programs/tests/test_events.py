@@ -176,7 +176,7 @@ def test_the_ics_parses_back_to_the_event(client, world):
     [entry] = calendar.walk("VEVENT")
     assert entry.decoded("dtstart") == world.event.starts_at
     assert entry.decoded("dtend") == world.event.ends_at
-    assert str(entry["summary"]) == "KY Connections: Year-end social"
+    assert str(entry["summary"]) == "Year-end social (KY Connections)"
     assert str(entry["location"]) == "Frankfort, KY"
     assert str(entry["uid"]) == world.event.uid
     assert world.event.get_absolute_url() in str(entry["description"])

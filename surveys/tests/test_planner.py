@@ -61,7 +61,7 @@ def test_aahpm_exit_survey_goes_to_both_after_the_mentorship_ends_and_not_before
     assert recipients(survey, mentorship) == {(mentorship.mentor.email, "mentor"), (mentorship.mentee.email, "mentee")}
     assert invited(survey).get(role="mentee").due_on == D(2026, 6, 3)
     for person in (mentorship.mentor, mentorship.mentee):
-        assert subjects_to(person) == ["[Mentoring] AAHPM: Mentor Match exit survey"]
+        assert subjects_to(person) == ["[Mentoring] Please answer: AAHPM Mentor Match exit survey"]
         body = next(m.body for m in mail.outbox if m.to == [person.email])
         token = invited(survey).get(recipient=person).token
         assert f"/surveys/r/{token}/" in body
@@ -113,7 +113,7 @@ def test_ky_fit_check_goes_to_both_at_exactly_three_months(dispatch):
 
     assert recipients(fit, mentorship) == {(mentorship.mentor.email, "mentor"), (mentorship.mentee.email, "mentee")}
     assert set(invited(fit).values_list("due_on", flat=True)) == {D(2026, 4, 15)}
-    assert subjects_to(mentorship.mentee) == ["[Mentoring] KY Connections: Connections fit questionnaire (three months)"]
+    assert subjects_to(mentorship.mentee) == ["[Mentoring] Please answer: KY Connections fit questionnaire (three months)"]
 
 
 def test_ky_evaluation_goes_to_both_at_exactly_twelve_months(dispatch):

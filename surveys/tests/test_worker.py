@@ -153,7 +153,7 @@ def test_a_worker_sends_the_fit_questionnaire_from_the_beat_task(worker, client)
 
     messages = _wait_for(two_emails, 60, "two emails from the worker")
     assert sorted(m["To"] for m in messages) == sorted([mentorship.mentor.email, mentorship.mentee.email])
-    assert {m["Subject"] for m in messages} == {"[Mentoring] KY Connections: Connections fit questionnaire (three months)"}
+    assert {m["Subject"] for m in messages} == {"[Mentoring] Please answer: KY Connections fit questionnaire (three months)"}
     assert SurveyInvitation.objects.filter(mentorship=mentorship, sent_at__isnull=False).count() == 2
 
     invitation = SurveyInvitation.objects.get(mentorship=mentorship, role="mentee")
