@@ -144,12 +144,15 @@ def _names(user_ids) -> dict[int, str]:
 def _checkin_messages(m, c, today, names: dict[int, str]):
 
     program = m.program
-    last = date_text(c.last_contact) if c.last_contact else "not yet"
     if c.contact_deadline < today:
         when = f"was due on {date_text(c.contact_deadline)}"
     else:
         when = f"is due by {date_text(c.contact_deadline)}"
-    lines = [f"{program.short_name} asks pairs to meet {c.cadence.label}. Your last meeting: {last}; the next {when}."]
+    if c.last_contact:
+        met = f"You last met on {date_text(c.last_contact)}; the next meeting {when}."
+    else:
+        met = f"You have not met yet; your first meeting {when}."
+    lines = [f"{program.short_name} asks pairs to meet {c.cadence.label}. {met}"]
     month = c.this_month
     if c.minimum and month is not None:
         missing = max(c.minimum - month.minutes, 0)
@@ -341,6 +344,11 @@ def plan_duration_nudges(*, today: datetime.date):
             )
 
 
+def _count(n: int, noun: str) -> str:
+    """"1 pair", "3 pairs", "0 applications": a digest's counts as a sentence says them."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def plan_digests(*, today: datetime.date):
     """Mondays: one digest per coordinator for the programs they run."""
     if today.weekday() != 0:
@@ -349,7 +357,8 @@ def plan_digests(*, today: datetime.date):
     from programs.rules import duration_agreed_per_pair
 
 
-    week = f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"
+    week = f"{today.isocalendar().year}-W{today.isocalendar().week:02d}"  # the period key, not for people
+    monday = today - datetime.timedelta(days=today.weekday())
     links = list(ProgramCoordinator.objects.select_related("program", "user").order_by("user_id"))
     by_user: dict[int, list] = {}
     for link in links:
@@ -384,15 +393,16 @@ def plan_digests(*, today: datetime.date):
                 else []
             )
             lines = [f"{program.name}:"]
-            lines.append(f"- {len(worrying)} pair(s) overdue or at risk")
+            lines.append(f"- {_count(len(worrying), 'pair')} overdue or at risk")
             for m in worrying[:10]:
                 lines.append(f"    {m.mentor.display_name} / {m.mentee.display_name}: {m.health['label']} — {m.health['reason']}")
-            lines.append(f"- {pending} invitation(s) waiting for an answer")
-            lines.append(f"- {unmatched} approved mentee(s) without a mentor")
-            lines.append(f"- {applications} application(s) to decide")
+            lines.append(f"- {_count(pending, 'invitation')} waiting for an answer")
+            lines.append(f"- {_count(unmatched, 'approved mentee')} without a mentor")
+            lines.append(f"- {_count(applications, 'application')} to decide")
             if no_duration:
                 lines.append(
-                    f"- {len(no_duration)} pair(s) without an agreed duration after {NO_DURATION_DIGEST_AFTER_DAYS} days"
+                    f"- {_count(len(no_duration), 'pair')} without an agreed duration after "
+                    f"{NO_DURATION_DIGEST_AFTER_DAYS} days"
                 )
                 for m in no_duration[:10]:
                     lines.append(
@@ -404,7 +414,7 @@ def plan_digests(*, today: datetime.date):
             kind="digest",
             key="coordinator",
             period=week,
-            subject=f"Your weekly mentoring digest ({week})",
+            subject=f"Your mentoring digest for the week of {date_text(monday)}",
             body="\n\n".join(sections),
             url=reverse("admin:index"),
         )

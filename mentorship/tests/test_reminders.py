@@ -171,7 +171,7 @@ def test_monday_digest_to_coordinators_lists_overdue_pairs(django_capture_on_com
     run(at(2026, 3, 16), django_capture_on_commit_callbacks)  # Monday
     digests = [m for m in mail.outbox if "digest" in m.subject]
     assert [m.to[0] for m in digests] == [coordinator.email]
-    assert "1 pair(s) overdue or at risk" in digests[0].body
+    assert "1 pair overdue or at risk" in digests[0].body
     assert pair.mentee.display_name in digests[0].body
 
 

@@ -112,7 +112,7 @@ def test_aahpm_pairs_without_a_duration_are_nudged_monthly_and_in_the_digest_aft
     )
     digests = {d.period: d.body for d in ReminderDelivery.objects.filter(kind="digest", user=coordinator)}
     assert "without an agreed duration" not in digests["2026-W10"]  # Monday 2 March: 56 days
-    assert "1 pair(s) without an agreed duration after 60 days" in digests["2026-W11"]  # Monday 9 March: 63 days
+    assert "1 pair without an agreed duration after 60 days" in digests["2026-W11"]  # Monday 9 March: 63 days
     assert m.mentee.display_name in digests["2026-W11"]
 
 
