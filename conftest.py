@@ -26,6 +26,9 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Tests travel months in time while signed in; the idle sign-out (AC-11)
+    # is on only in its own tests (security/tests/test_idle_timeout.py).
+    settings.SESSION_IDLE_TIMEOUT_SECONDS = 0
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 LINT = Path(sys.executable).parent / "lint-imports"
-APPS = ("mentorship", "programs", "matching", "surveys", "api")
+APPS = ("mentorship", "programs", "matching", "surveys", "api", "security")
 
 
 def lint(cwd: Path) -> subprocess.CompletedProcess:
@@ -44,6 +44,8 @@ def copy(tmp_path_factory) -> Path:
         ("programs/services.py", "from mentorship.models import User", "programs imports none of the other apps"),
         # matching and surveys knowing each other.
         ("surveys/services.py", "import matching.models", "never import each other"),
+        # security reaching up into the apps it serves.
+        ("security/services.py", "from mentorship.models import User", "security (audit, sign-in lockout"),
     ],
 )
 def test_an_import_against_the_rule_fails(copy, module, line, broken):

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "matching",
     "surveys",
     "api",
+    "security",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "security.middleware.IdleTimeoutMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -91,6 +93,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mentorship.config.context_processors.navigation",
+                "security.context_processors.session_clock",
             ],
         },
     },
@@ -149,6 +152,21 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 ACCOUNT_ADAPTER = "mentorship.config.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "security.forms.LoginForm"}
+
+# Account and session controls (NIST 800-53 AC-7, AC-8, AC-11/AC-12; security/).
+# AC-7: an address is locked after this many failed sign-ins within the window,
+# for this long, on top of allauth's per-address and per-IP rate limits.
+SIGN_IN_LOCKOUT_FAILURES = env.int("SIGN_IN_LOCKOUT_FAILURES", default=10)
+SIGN_IN_LOCKOUT_WINDOW_MINUTES = env.int("SIGN_IN_LOCKOUT_WINDOW_MINUTES", default=15)
+SIGN_IN_LOCKOUT_MINUTES = env.int("SIGN_IN_LOCKOUT_MINUTES", default=30)
+# AC-11/AC-12: signed out after this long without a request (15 minutes in
+# production, 8 hours in development; 0 turns it off), warned 2 minutes before.
+SESSION_IDLE_TIMEOUT_SECONDS = 60 * env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=15 if PRODUCTION else 480)
+SESSION_IDLE_WARNING_SECONDS = env.int("SESSION_IDLE_WARNING_SECONDS", default=120)
+# AC-8: a system-use notification that must be accepted before signing in, for
+# deployments that require one (empty: none).
+SIGN_IN_BANNER = env.str("SIGN_IN_BANNER", default="")
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mentoring] "
 # Behind a proxy, allauth's rate limits key on the client address it forwards.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)

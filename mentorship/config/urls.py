@@ -18,6 +18,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("dashboard/", home.dashboard, name="dashboard"),
     path("accounts/", include("allauth.urls")),
+    path("session/", include("security.urls")),
     # Before the admin's own "View on site" (same path): only objects in the coordinator's scope.
     path(
         "admin/r/<path:content_type_id>/<path:object_id>/",

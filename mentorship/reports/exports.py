@@ -20,6 +20,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from programs.models import Enrollment
+from security.models import SecurityEventKind
+from security.services import security_event_record
 from surveys.models import Survey
 
 from ..models import CareerLevel, Mentorship, Profile
@@ -67,6 +69,8 @@ SURVEY_HEADER = ["Program", "Survey", "Kind", "Audience", "Sent", "Answered", "R
 
 def csv_response(rows, filename: str) -> HttpResponse:
     """Rows (the header first) as a CSV download, every cell neutralised for spreadsheets."""
+    # AU-2: every export is in the security audit, with who ran it and from where.
+    security_event_record(kind=SecurityEventKind.EXPORT_RUN, detail=filename)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.write("\ufeff")  # Excel reads the file as UTF-8 only with a byte-order mark

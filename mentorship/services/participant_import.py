@@ -44,6 +44,8 @@ from django.utils.text import slugify
 from programs.errors import RuleViolation
 from programs.models import Cohort, Platform, Program, Role
 from programs.services import Admission, admissions_check, enrollments_admit
+from security.models import SecurityEventKind
+from security.services import security_event_record
 
 from ..models import CareerLevel, Profile, Skill, User
 from ..selectors.geo import resolve_location
@@ -422,6 +424,10 @@ def participants_import(*, program: Program, data, by: User | None = None, dry_r
         result.file_errors = [error.message]
         return result
     result.written = any(p.changes_anything for p in result.plans)
+    security_event_record(
+        kind=SecurityEventKind.IMPORT_RUN, actor=by, program=program,
+        detail=f"participants import: {result.summary()}",
+    )
     return result
 
 
