@@ -26,7 +26,7 @@ from .services import security_event_record
 
 LAST_ACTIVITY = "_security_last_activity"
 REFRESH_AFTER_SECONDS = 60
-TIMED_OUT = "You were signed out after {minutes} minutes without activity. Sign in to carry on where you were."
+TIMED_OUT = "You were signed out after {minutes} without activity. Sign in to carry on where you were."
 
 
 def idle_timeout() -> int | None:
@@ -57,22 +57,24 @@ class IdleTimeoutMiddleware:
         now = time.time()
         last = request.session.get(LAST_ACTIVITY)
         if last is not None and now - last > timeout:
-            return self._sign_out(request, user=user, minutes=max(1, timeout // 60))
+            return self._sign_out(request, user=user, minutes=timeout // 60)
         passive = request.path == reverse("security:session_status")
         if not passive and (last is None or now - last >= REFRESH_AFTER_SECONDS):
             activity_mark(request.session, now)
         return self.get_response(request)
 
     def _sign_out(self, request, *, user, minutes: int):
+        period = f"{minutes} minute{'s' if minutes != 1 else ''}" if minutes else "a short time"
         request._security_timed_out = True
         security_event_record(
             kind=SecurityEventKind.SESSION_TIMED_OUT, request=request, actor=user, identifier=user.email,
-            detail=f"after {minutes} minutes without activity",
+            detail=f"after {period} without activity",
         )
         logout(request)
+        # Said on the next page, also when the page's script found out first.
+        messages.info(request, TIMED_OUT.format(minutes=period))
         if request.path in (reverse("security:session_status"), reverse("security:session_keepalive")):
             return JsonResponse({"signed_in": False, "seconds_left": 0}, status=401)
-        messages.info(request, TIMED_OUT.format(minutes=minutes))
         # A form posted after the timeout is not carried out on a new sign-in:
         # the person comes back to the page, where their draft is restored.
         back = request.get_full_path() if request.method in ("GET", "HEAD") else request.path
