@@ -95,7 +95,7 @@ def test_a_refusal_is_replayed_and_its_work_rolled_back(ky, ky_api):
     ] == "approved"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_concurrent_identical_requests_do_the_work_once():
     world = make_world("ky-connections")
     key = key_for(world)
