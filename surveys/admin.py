@@ -17,6 +17,8 @@ from django.utils.html import format_html
 from django.utils.text import slugify
 
 from programs.admin_scope import ProgramScopedAdmin, ProgramScopedInline
+from security.models import SecurityEventKind
+from security.services import security_event_record
 
 from . import selectors
 from .models import Question, Survey, SurveyInvitation
@@ -128,6 +130,12 @@ class SurveyAdmin(ProgramScopedAdmin):
     def results_view(self, request, object_id):
         survey = self._survey(request, object_id)
         results = selectors.survey_results(survey=survey, role=request.GET.get("role", ""))
+        if not survey.anonymous_in_reporting:
+            # AU-2: the page shows who wrote which free-text answer.
+            security_event_record(
+                kind=SecurityEventKind.CONFIDENTIAL_VIEWED, request=request, program=survey.program,
+                detail=f"survey answers with names: {survey.title}",
+            )
         context = {
             **self.admin_site.each_context(request),
             "title": f"Results: {survey.title}",

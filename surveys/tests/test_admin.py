@@ -413,3 +413,17 @@ def test_a_question_alerting_on_an_answer_it_does_not_offer_is_refused(sponsor_c
     assert response.status_code == HTTPStatus.OK
     assert "Not one of the choices: Maybe." in response.content.decode()
     assert not Survey.objects.filter(title="Broken").exists()
+
+
+def test_opening_answers_with_names_is_in_the_security_audit(sponsor_client, sponsor, fit):
+    from security.models import SecurityEvent, SecurityEventKind
+
+    responses(fit, 1)
+    sponsor_client.get(results_url(fit))
+    (event,) = SecurityEvent.objects.filter(kind=SecurityEventKind.CONFIDENTIAL_VIEWED)
+    assert event.actor == sponsor and event.program_id == fit.program_id and fit.title in event.detail
+
+    fit.anonymous_in_reporting = True
+    fit.save()
+    sponsor_client.get(results_url(fit))
+    assert SecurityEvent.objects.filter(kind=SecurityEventKind.CONFIDENTIAL_VIEWED).count() == 1
