@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from programs.admin_scope import ProgramScopedMixin
+from programs.admin_scope import ProgramScopedMixin, ReadOnlyAdminMixin
 
 from .models import ApiAuditEntry, ApiToken, WebhookDelivery, WebhookEndpoint, WebhookEvent
 from .tokens import MAX_LIFETIME, token_create, token_revoke
@@ -95,16 +95,8 @@ class ApiTokenAdmin(ProgramScopedMixin, admin.ModelAdmin):
     revoke.allowed_permissions = ["revoke"]
 
 
-class ReadOnlyScoped(ProgramScopedMixin, admin.ModelAdmin):
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
+class ReadOnlyScoped(ReadOnlyAdminMixin, ProgramScopedMixin, admin.ModelAdmin):
+    pass
 
 @admin.register(ApiAuditEntry)
 class ApiAuditEntryAdmin(ReadOnlyScoped):

@@ -194,6 +194,21 @@ class ProgramScopedAdmin(ProgramScopedMixin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+class ReadOnlyAdminMixin:
+    """Shown, never added, changed or deleted through the admin: records that
+    only the services write (meetings, agreements' signatures, the partners'
+    answers, API audit entries)."""
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ProgramScopedInline:
     """Inlines follow their parent's scope; related choices are limited the same way."""
 

@@ -2,24 +2,15 @@
 
 from django.contrib import admin
 
-from programs.admin_scope import ProgramScopedMixin
+from programs.admin_scope import ProgramScopedMixin, ReadOnlyAdminMixin
 
 from ..models import Meeting
 
 
-class _ReadOnlyScoped(ProgramScopedMixin, admin.ModelAdmin):
+class _ReadOnlyScoped(ReadOnlyAdminMixin, ProgramScopedMixin, admin.ModelAdmin):
     # Not ProgramScopedAdmin: these models keep no django-simple-history records,
     # and its history view needs them. The scoping is the same mixin.
     program_path = "mentorship__program"
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Meeting)

@@ -10,6 +10,7 @@ from programs.admin import CohortListFilter
 from programs.admin_scope import (
     ProgramScopedAdmin,
     ProgramScopedInline,
+    ReadOnlyAdminMixin,
 )
 from programs.formats import date_text
 
@@ -80,7 +81,7 @@ class HealthChangeList(ChangeList):
         self.result_list = annotate_health(self.result_list)
 
 
-class MeetingInline(ProgramScopedInline, admin.TabularInline):
+class MeetingInline(ReadOnlyAdminMixin, ProgramScopedInline, admin.TabularInline):
     model = Meeting
     fields = ["starts_at", "kind", "mode", "status", "duration_minutes", "rescheduled_count", "last_change_notice_hours"]
     readonly_fields = fields
@@ -90,17 +91,8 @@ class MeetingInline(ProgramScopedInline, admin.TabularInline):
     ordering = ["-starts_at"]
     verbose_name_plural = "meetings (notes are private to the pair)"
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class DecisionInline(ProgramScopedInline, admin.TabularInline):
+class DecisionInline(ReadOnlyAdminMixin, ProgramScopedInline, admin.TabularInline):
     """What the partners answered when asked to extend or close (HPMSNJ, HHS, WTAP)
     or, at WTAP's evaluation after the initial period, to continue or end."""
 
@@ -113,15 +105,6 @@ class DecisionInline(ProgramScopedInline, admin.TabularInline):
     verbose_name = "answer"
     verbose_name_plural = "answers to the program's questions"
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.action(description="Export contact hours (CSV) per participant and program year")
 def export_contact_hours_csv(modeladmin, request, queryset):
@@ -130,7 +113,7 @@ def export_contact_hours_csv(modeladmin, request, queryset):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(ProgramScopedAdmin):
+class MentorshipAdmin(ReadOnlyAdminMixin, ProgramScopedAdmin):
     """Read-mostly for now: pairs form through invitations, matching and services."""
 
     program_path = "program"
@@ -210,15 +193,6 @@ class MentorshipAdmin(ProgramScopedAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(goal_total=Count("goals", distinct=True))
-
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="program", ordering="program__short_name")
     def program_name(self, obj):
